@@ -1,0 +1,68 @@
+"""The acting context: who is logged in, for which organisation, with which rights (SPEC §1-2).
+
+A person acts for one organisation at a time. Their identity in every log is the RID of the
+membership they logged in with (`CVR:<cvr>-RID:<rid>`). Acting for another organisation they
+are employed by uses that membership's RID and rights; a Systemforvalter acting for an
+organisation they are not employed by keeps their own membership's identity and rights.
+"""
+
+from dataclasses import dataclass
+
+from adgang.accounts.models import Membership, Organisation, Person
+from adgang.accounts.rights import SYSTEMFORVALTER
+
+SESSION_MEMBERSHIP = "adgang_membership_id"
+SESSION_ORGANISATION = "adgang_organisation_id"
+
+
+@dataclass(frozen=True)
+class ActingContext:
+    person: Person
+    membership: Membership
+    organisation: Organisation
+
+    @property
+    def rights(self) -> frozenset[str]:
+        return self.membership.right_set()
+
+    @property
+    def actor_id(self) -> str:
+        return self.membership.actor_id
+
+    @property
+    def rid(self) -> str:
+        return self.membership.rid
+
+    @property
+    def is_systemforvalter(self) -> bool:
+        return SYSTEMFORVALTER in self.rights
+
+    def has_any(self, slugs) -> bool:
+        return bool(self.rights.intersection(slugs))
+
+
+def resolve_context(
+    person: Person, membership_id: object, organisation_id: object
+) -> ActingContext | None:
+    """Rebuild the context from the session's ids, or None if they are not (or no longer) valid.
+
+    Ids are re-checked on every request, so a forged or stale session never grants access to
+    an organisation the person may not act for.
+    """
+    if not membership_id or not organisation_id:
+        return None
+    membership = (
+        Membership.objects.select_related("organisation")
+        .filter(pk=membership_id, person=person)
+        .first()
+    )
+    if membership is None:
+        return None
+    if str(membership.organisation_id) == str(organisation_id):
+        return ActingContext(person, membership, membership.organisation)
+    if not membership.is_systemforvalter:
+        return None
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return None
+    return ActingContext(person, membership, organisation)

@@ -1,0 +1,57 @@
+"""`manage.py db_worker`: django-tasks-db's worker plus our heartbeat and scheduler.
+
+Each worker process beats every ADGANG_HEARTBEAT_SECONDS (so /readyz can tell that work is
+being done) and ticks the scheduler (adgang.core.scheduler). Everything else, including
+`--batch`, `--queue-name` and signal handling, is the upstream command's.
+"""
+
+import logging
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django_tasks_db.management.commands.db_worker import Command as UpstreamCommand
+
+from adgang.core import scheduler
+from adgang.core.clock import now
+from adgang.core.heartbeat import heartbeat_beat
+
+logger = logging.getLogger(__name__)
+
+
+def pulse(*, worker_id: str, started_at) -> None:
+    """One heartbeat and one scheduler tick; errors are logged, never fatal to the worker."""
+    try:
+        close_old_connections()
+        heartbeat_beat(worker_id=worker_id, started_at=started_at)
+        scheduler.tick()
+    except Exception:
+        logger.exception("Worker pulse failed")
+    finally:
+        connection.close()
+
+
+def _pulse_forever(stop: threading.Event, worker_id: str, started_at) -> None:
+    while not stop.wait(settings.ADGANG_HEARTBEAT_SECONDS):
+        pulse(worker_id=worker_id, started_at=started_at)
+
+
+class Command(UpstreamCommand):
+    help = "Run a database background worker, with heartbeat and periodic scheduler."
+
+    def handle(self, *args, **options):
+        worker_id = options["worker_id"]
+        started_at = now()
+        pulse(worker_id=worker_id, started_at=started_at)
+        stop = threading.Event()
+        if not options.get("batch"):
+            threading.Thread(
+                target=_pulse_forever,
+                args=(stop, worker_id, started_at),
+                name="adgang-pulse",
+                daemon=True,
+            ).start()
+        try:
+            return super().handle(*args, **options)
+        finally:
+            stop.set()

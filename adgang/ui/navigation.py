@@ -1,0 +1,203 @@
+"""The portal's tabs and overview cards (SPEC §2), each shown only to those it is for.
+
+One `Section` per tab, in the guide's order. A section's `access` is the same declaration its
+page uses, so navigation and the 403 answer can never disagree. Apps that are not built yet
+point at `ui:section-<key>`, the section's own page, which says what the section will hold;
+an app that arrives sets `url_name` to its own view and includes its URLs at `path`.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from adgang.accounts import rights as r
+from adgang.accounts.access import LOGGED_IN, Access
+from adgang.accounts.models import OrganisationKind
+
+AUTHORITIES = (OrganisationKind.MYNDIGHED,)
+LOG_RIGHTS = (
+    r.LOG_MEDDELELSER,
+    r.LOG_HANDLINGER,
+    r.LOG_SOEGNINGER,
+    r.BORGERSERVICE,
+    r.ERHVERVSSERVICE,
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    path: str
+    access: Access
+    card_link: str = ""
+    description: str = ""
+    icon: str = ""
+    url_name: str = "ui:section"
+
+    @property
+    def url(self) -> str:
+        if self.url_name == "ui:section":
+            return reverse(f"ui:section-{self.key}")
+        return reverse(self.url_name)
+
+
+def _rights(*slugs: str, kinds: tuple[str, ...] = ()) -> Access:
+    return Access(login=True, rights=slugs, kinds=kinds)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("oversigt", _("Oversigt"), "oversigt/", LOGGED_IN, url_name="ui:overview"),
+    Section(
+        "systemtilslutning",
+        _("Systemtilslutning"),
+        "systemtilslutning/",
+        _rights(r.SYSTEMADMINISTRATOR),
+        _("Administrer og opret systemer"),
+        _("Tilslut og administrér jeres afsender- og modtagersystemer."),
+        "sync",
+    ),
+    Section(
+        "kontaktstruktur",
+        _("Kontaktstruktur"),
+        "kontaktstruktur/",
+        _rights(r.KONTAKTSTRUKTURADMINISTRATOR, kinds=AUTHORITIES),
+        _("Administrér kontaktstruktur"),
+        _("Opsæt kontaktgrupper og kontaktpunkter, så posten når frem til rette sted."),
+        "groups",
+    ),
+    Section(
+        "tilbagekald",
+        _("Tilbagekald"),
+        "tilbagekald/",
+        _rights(r.SYSTEMADMINISTRATOR, kinds=AUTHORITIES),
+        _("Tilbagekald meddelelser"),
+        _("Tilbagekald en meddelelse, der er sendt med valørdato, før den afleveres."),
+        "reply",
+    ),
+    Section(
+        "haendelseslog",
+        _("Hændelseslog"),
+        "haendelseslog/",
+        _rights(*LOG_RIGHTS),
+        _("Søg i hændelsesloggen"),
+        _("Søg i hændelser for meddelelser, handlinger og søgninger."),
+        "calendar-month",
+        url_name="ui:eventlog",
+    ),
+    Section(
+        "flyt-post",
+        _("Flyt post"),
+        "flyt-post/",
+        _rights(r.SYSTEMADMINISTRATOR, kinds=AUTHORITIES),
+        _("Flyt post fra Virk, e-Boks og mit.dk"),
+        _("Flyt post, der ligger på platformene, til et aktivt kontaktpunkt."),
+        "forward",
+    ),
+    Section(
+        "statistik",
+        _("Statistik"),
+        "statistik/",
+        _rights(r.STATISTIKADMINISTRATOR),
+        _("Se tal og statistik om Digital Post"),
+        _("Bestil standardrapporter og brugerdefinerede rapporter."),
+        "analytics",
+    ),
+    Section(
+        "myndighedsinformation",
+        _("Myndighedsinformation"),
+        "myndighedsinformation/",
+        _rights(r.SYSTEMADMINISTRATOR, r.KONTAKTSTRUKTURADMINISTRATOR, kinds=AUTHORITIES),
+        _("Administrér myndighedsinformation"),
+        _("Link til privatlivspolitik og logo på jeres udgående post."),
+        "info",
+    ),
+    Section(
+        "fritag-borger",
+        _("Fritag borger"),
+        "fritagelse/borger/",
+        _rights(r.BORGERSERVICE, kinds=AUTHORITIES),
+        _("Administrér borgeres fritagelse"),
+        _("Fritag en borger for Digital Post, eller ophæv en fritagelse."),
+        "person-remove",
+    ),
+    Section(
+        "fritag-virksomhed",
+        _("Fritag virksomhed"),
+        "fritagelse/virksomhed/",
+        _rights(r.BORGERSERVICE, r.ERHVERVSSERVICE, kinds=AUTHORITIES),
+        _("Administrér virksomheders fritagelse"),
+        _("Fritag en virksomhed for Digital Post, forny eller ophæv en fritagelse."),
+        "business",
+    ),
+    Section(
+        "nemsms-borger",
+        _("NemSMS borger"),
+        "nemsms/borger/",
+        _rights(r.BORGERSERVICE, kinds=AUTHORITIES),
+        _("Administrér borgeres NemSMS"),
+        _("Til- eller afmeld en borger NemSMS."),
+        "smartphone",
+    ),
+    Section(
+        "nemsms-virksomhed",
+        _("NemSMS virksomhed"),
+        "nemsms/virksomhed/",
+        _rights(r.BORGERSERVICE, r.ERHVERVSSERVICE, kinds=AUTHORITIES),
+        _("Administrér virksomheders NemSMS"),
+        _("Til- eller afmeld en virksomhed NemSMS."),
+        "chat",
+    ),
+    Section(
+        "adgang",
+        _("Adgang"),
+        "adgang/",
+        _rights(r.BORGERSERVICE, kinds=AUTHORITIES),
+        _("Administrér adgange"),
+        _("Giv en person eller virksomhed adgang til en borgers post."),
+        "visibility",
+    ),
+)
+SECTIONS_BY_KEY = {s.key: s for s in SECTIONS}
+
+
+@dataclass(frozen=True)
+class EventLog:
+    key: str
+    label: str
+    description: str
+    access: Access
+
+
+# The three logs of SPEC §5, each behind its own rights: no single right opens all three.
+EVENT_LOGS: tuple[EventLog, ...] = (
+    EventLog(
+        "meddelelser",
+        _("Log for meddelelser"),
+        _("Søg i hændelser for din organisations sendte og modtagne meddelelser."),
+        _rights(r.LOG_MEDDELELSER, r.BORGERSERVICE, r.ERHVERVSSERVICE),
+    ),
+    EventLog(
+        "handlinger",
+        _("Log for medarbejder- og systemhandlinger"),
+        _("Søg i handlinger foretaget af medarbejdere og systemet."),
+        _rights(r.LOG_HANDLINGER, r.BORGERSERVICE, r.ERHVERVSSERVICE),
+    ),
+    EventLog(
+        "soegninger",
+        _("Log for medarbejdersøgninger"),
+        _("Se hvilke oplysninger om borgere og virksomheder medarbejdere har søgt på."),
+        _rights(r.LOG_SOEGNINGER),
+    ),
+)
+EVENT_LOGS_BY_KEY = {log.key: log for log in EVENT_LOGS}
+
+
+def visible_sections(acting) -> list[Section]:
+    """The tabs of the current person in the current organisation, in the guide's order."""
+    return [s for s in SECTIONS if s.access.allows(acting)]
+
+
+def visible_logs(acting) -> list[EventLog]:
+    return [log for log in EVENT_LOGS if log.access.allows(acting)]

@@ -1,0 +1,76 @@
+"""Small DKFDS helpers for templates: icons from the vendored sprite, alert levels."""
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+_SPRITE = "dkfds/img/all-svg-icons.svg"
+_ALERT_LEVELS = {"debug": "info", "info": "info", "success": "success", "warning": "warning"}
+
+
+@register.simple_tag
+def icon(name: str, label: str = "", css: str = ""):
+    """An icon from the DKFDS sprite; decorative unless it has a label for screen readers."""
+    accessibility = (
+        format_html('aria-label="{}" role="img"', label) if label else 'aria-hidden="true"'
+    )
+    return format_html(
+        '<svg class="icon-svg {}" focusable="false" {}><use href="{}#{}"></use></svg>',
+        css,
+        format_html(accessibility) if not label else accessibility,
+        static(_SPRITE),
+        name,
+    )
+
+
+@register.filter
+def alert_level(tags: str) -> str:
+    """Django message tags → DKFDS alert variant (info, success, warning, error)."""
+    for tag in (tags or "").split():
+        if tag in _ALERT_LEVELS:
+            return _ALERT_LEVELS[tag]
+        if tag == "error":
+            return "error"
+    return "info"
+
+
+@register.simple_tag
+def alert_icon(level: str):
+    labels = {
+        "info": _("Information"),
+        "success": _("Succes"),
+        "warning": _("Advarsel"),
+        "error": _("Fejl"),
+    }
+    return icon(level, labels.get(level, ""), "alert-icon")
+
+
+@register.filter
+def startswith(value: str, prefix: str) -> bool:
+    return bool(value) and bool(prefix) and str(value).startswith(str(prefix))
+
+
+@register.filter
+def widget_kind(field) -> str:
+    from adgang.ui.forms import widget_kind as kind
+
+    return kind(field.field.widget)
+
+
+@register.simple_tag
+def render_widget(field, css: str):
+    """The field's widget with the DKFDS class and the ARIA attributes of its state."""
+    attrs = {"class": css}
+    describedby = [
+        f"{field.auto_id}-{part}"
+        for part, present in (("hint", field.help_text), ("error", field.errors))
+        if present
+    ]
+    if describedby:
+        attrs["aria-describedby"] = " ".join(describedby)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)

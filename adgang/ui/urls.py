@@ -1,0 +1,20 @@
+from django.urls import path
+
+from adgang.ui import views
+from adgang.ui.navigation import SECTIONS
+
+app_name = "ui"
+
+urlpatterns = [
+    path("oversigt/", views.overview, name="overview"),
+    path("haendelseslog/", views.eventlog, name="eventlog"),
+    *(
+        path(f"haendelseslog/{key}/", view, name=f"eventlog-{key}")
+        for key, view in views.EVENT_LOG_VIEWS.items()
+    ),
+    *(
+        path(section.path, views.section_view(section), name=f"section-{section.key}")
+        for section in SECTIONS
+        if section.url_name == "ui:section"
+    ),
+]

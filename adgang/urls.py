@@ -1,0 +1,34 @@
+"""URL configuration. Paths are Danish and fixed by SPEC §15; every view declares its access
+(adgang.accounts.access), which tests/test_access_declarations.py enforces."""
+
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+from mozilla_django_oidc import views as oidc_views
+
+from adgang.accounts.access import public
+from adgang.accounts.oidc import AdgangOIDCCallbackView
+from adgang.core import views as core_views
+
+handler403 = "adgang.ui.views.handler403"
+handler404 = "adgang.ui.views.handler404"
+handler500 = "adgang.ui.views.handler500"
+
+urlpatterns = [
+    path("", public(RedirectView.as_view(pattern_name="ui:overview")), name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path(
+        "oidc/authenticate/",
+        public(oidc_views.OIDCAuthenticationRequestView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        public(AdgangOIDCCallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
+    path("", include("adgang.accounts.urls")),
+    path("", include("adgang.ui.urls")),
+]
