@@ -79,8 +79,11 @@ def logout_view(request):
 @logged_in
 @require_http_methods(["GET", "POST"])
 def context_switch_view(request):
-    """The "Skift virksomhed" dialog (SPEC §2, guide §12): choose an organisation, or as Systemforvalter
-    search any CVR, see the info box and confirm with OK."""
+    """The "Skift virksomhed" dialog (SPEC §2, guide §12).
+
+    Choose one of one's organisations, or as Systemforvalter search any CVR, see the info
+    box and confirm with OK.
+    """
     acting = request.acting
     memberships = selectors.memberships_of(acting.person)
     choice_form = ContextChoiceForm()
