@@ -14,13 +14,19 @@ _ALERT_LEVELS = {"debug": "info", "info": "info", "success": "success", "warning
 @register.simple_tag
 def icon(name: str, label: str = "", css: str = ""):
     """An icon from the DKFDS sprite; decorative unless it has a label for screen readers."""
-    accessibility = (
-        format_html('aria-label="{}" role="img"', label) if label else 'aria-hidden="true"'
-    )
+    if label:
+        return format_html(
+            '<svg class="icon-svg {}" focusable="false" role="img" aria-label="{}">'
+            '<use href="{}#{}"></use></svg>',
+            css,
+            label,
+            static(_SPRITE),
+            name,
+        )
     return format_html(
-        '<svg class="icon-svg {}" focusable="false" {}><use href="{}#{}"></use></svg>',
+        '<svg class="icon-svg {}" focusable="false" aria-hidden="true">'
+        '<use href="{}#{}"></use></svg>',
         css,
-        format_html(accessibility) if not label else accessibility,
         static(_SPRITE),
         name,
     )
