@@ -66,6 +66,19 @@ def widget_kind(field) -> str:
     return kind(field.field.widget)
 
 
+@register.filter
+def error_target(field) -> str:
+    """The id the error summary links to: the field's input, or a group's first option.
+
+    Radios and checkboxes have no element with the field's own id (each option has
+    `<id>_<n>`), so a link to `#<id>` would lead nowhere.
+    """
+    if widget_kind(field) in {"radio", "checkboxes"}:
+        for choice in field:
+            return choice.id_for_label
+    return field.auto_id
+
+
 @register.simple_tag
 def render_widget(field, css: str):
     """The field's widget with the DKFDS class and the ARIA attributes of its state."""
