@@ -1,6 +1,6 @@
 """Reads about organisations, people and who may act for whom (SPEC §1-2)."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
 from adgang.accounts.models import Membership, Organisation, Person
 
@@ -38,6 +38,11 @@ def test_people() -> list[Person]:
         )
         .order_by("name")
     )
+
+
+def test_organisations() -> list[Organisation]:
+    """The organisations of the test portal (SPEC §1), by name, with their number of people."""
+    return list(Organisation.objects.annotate(people=Count("memberships")).order_by("name"))
 
 
 def organisation_by_cvr(cvr: str) -> Organisation | None:

@@ -4,6 +4,7 @@ Every function validates everything before it writes, writes in one transaction 
 the change in the action log inside that transaction.
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -41,9 +42,14 @@ def _valid_kind(kind: str) -> str:
     return kind
 
 
+# The Membership model's own rule: ASCII letters, digits and dashes (str.isalnum() would also
+# let "æøå" and "²" through).
+_RID_RE = re.compile(r"[0-9A-Za-z-]{1,20}")
+
+
 def _valid_rid(rid: str) -> str:
     rid = (rid or "").strip()
-    if not rid or len(rid) > 20 or not rid.replace("-", "").isalnum():
+    if not _RID_RE.fullmatch(rid) or not rid.replace("-", ""):
         raise AccountError(
             _("RID skal bestå af 1-20 bogstaver eller cifre."),
             field="rid",

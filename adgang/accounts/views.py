@@ -153,6 +153,7 @@ def testportal_view(request):
         {
             "org_form": org_form,
             "person_form": person_form,
+            "organisations": selectors.test_organisations(),
             "people": selectors.test_people(),
             "right_slugs": RIGHT_SLUGS,
         },
