@@ -235,6 +235,17 @@ def testportal_user_upsert(
                 membership.rights = rights
                 membership.save(update_fields=["rights"])
             if membership.person.name != name:
+                action_record(
+                    actor=actor,
+                    organisation=organisation,
+                    subject=Subject.BRUGER,
+                    event="Redigeret",
+                    object_id=membership.actor_id,
+                    object_name=name,
+                    field="navn",
+                    before=membership.person.name,
+                    after=name,
+                )
                 membership.person.name = name
                 membership.person.save(update_fields=["name"])
     return TestUser(organisation, membership)

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         add = sub.add_parser("add-user", help="Create or update an organisation and a person.")
         add.add_argument("--cvr", required=True)
         add.add_argument("--org-name", required=True)
-        add.add_argument("--org-kind", required=True, choices=["myndighed", "virksomhed"])
+        # No argparse `choices`: the service refuses another kind with the Danish message the
+        # test portal shows, instead of argparse's English one.
+        add.add_argument("--org-kind", required=True, help="myndighed or virksomhed")
         add.add_argument("--rid", required=True)
         add.add_argument("--name", required=True)
         add.add_argument(
