@@ -305,7 +305,11 @@ def context_switch(*, request, organisation_id) -> ActingContext:
 
     Allowed: an organisation the person is employed by (their membership there gives RID
     and rights), or any connected organisation for a Systemforvalter. Anything else raises
-    PermissionDenied (403) and changes nothing.
+    PermissionDenied (403) and changes nothing. Choosing the organisation one already acts
+    for changes nothing and logs nothing.
+
+    The entry goes to the log of the organisation switched to, under the identity the person
+    acts with there: their RID in that organisation, or a Systemforvalter's own identity.
     """
     acting: ActingContext = request.acting
     organisation = Organisation.objects.filter(pk=_uuid_or_none(organisation_id)).first()
@@ -317,9 +321,12 @@ def context_switch(*, request, organisation_id) -> ActingContext:
             raise PermissionDenied(_("Du kan ikke agere på vegne af denne organisation."))
         membership = acting.membership
     previous = acting.organisation
+    if previous.pk == organisation.pk and acting.membership.pk == membership.pk:
+        return acting
+    new = ActingContext(acting.person, membership, organisation)
     with transaction.atomic():
         action_record(
-            actor=Actor.of(acting),
+            actor=Actor.of(new),
             organisation=organisation,
             subject=Subject.KONTEKST,
             event="Kontekstskift",
@@ -333,8 +340,8 @@ def context_switch(*, request, organisation_id) -> ActingContext:
     request.session.cycle_key()
     request.session[SESSION_MEMBERSHIP] = membership.pk
     request.session[SESSION_ORGANISATION] = str(organisation.pk)
-    request.acting = ActingContext(acting.person, membership, organisation)
-    return request.acting
+    request.acting = new
+    return new
 
 
 def _uuid_or_none(value):

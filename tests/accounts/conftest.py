@@ -9,7 +9,7 @@ from adgang.audit.models import ActionLogEntry, SearchLogEntry
 
 
 class _TextById(HTMLParser):
-    """Collects the text inside the element with a given id (nested elements included)."""
+    """Collects the text inside the element whose id or data-testid is given (nested too)."""
 
     def __init__(self, element_id: str) -> None:
         super().__init__()
@@ -21,7 +21,7 @@ class _TextById(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if self.depth:
             self.depth += 1
-        elif dict(attrs).get("id") == self.element_id:
+        elif self.element_id in {dict(attrs).get("id"), dict(attrs).get("data-testid")}:
             self.found, self.depth = True, 1
 
     def handle_endtag(self, tag):
@@ -34,7 +34,9 @@ class _TextById(HTMLParser):
 
 
 def text_of(html: str, element_id: str) -> str | None:
-    """The whitespace-normalised text of the element with `element_id`, None if absent."""
+    """The whitespace-normalised text of the (first) element with that id or data-testid.
+
+    None if the page has no such element."""
     parser = _TextById(element_id)
     parser.feed(html)
     if not parser.found:
@@ -48,6 +50,12 @@ def error_next_to(response, field_id: str) -> str | None:
     if text is None:
         return None
     return text.removeprefix("Fejl:").strip()
+
+
+@pytest.fixture(name="text_of")
+def text_of_fixture():
+    """`text_of(html, "org-info")` → the text of the element with that id or data-testid."""
+    return text_of
 
 
 @pytest.fixture
