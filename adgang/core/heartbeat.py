@@ -26,6 +26,7 @@ def latest_heartbeat() -> WorkerHeartbeat | None:
     return WorkerHeartbeat.objects.order_by("-last_seen").first()
 
 
-def worker_is_alive() -> bool:
-    latest = latest_heartbeat()
+def worker_is_alive(latest: WorkerHeartbeat | None = None) -> bool:
+    """A worker reported within ADGANG_WORKER_STALE_AFTER (default one minute, SPEC §15)."""
+    latest = latest or latest_heartbeat()
     return latest is not None and now() - latest.last_seen <= settings.ADGANG_WORKER_STALE_AFTER

@@ -30,7 +30,7 @@ def readyz(request):
             cursor.execute("SELECT 1")
         heartbeat = latest_heartbeat()
         last_seen = heartbeat.last_seen.isoformat() if heartbeat else None
-        if not worker_is_alive():
+        if not worker_is_alive(heartbeat):
             checks["worker"] = "no worker seen within the last minute"
     except DatabaseError:
         checks["database"] = "unreachable"
