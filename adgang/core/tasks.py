@@ -15,7 +15,8 @@ HEARTBEAT_RETENTION = timedelta(days=1)
 @task()
 def prune_finished_tasks() -> int:
     """Delete finished task results and long-gone workers' heartbeats; return rows removed."""
-    cutoff = now() - FINISHED_TASK_RETENTION
-    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
-    gone, _ = WorkerHeartbeat.objects.filter(last_seen__lt=now() - HEARTBEAT_RETENTION).delete()
+    current = now()
+    finished = DBTaskResult.objects.finished()
+    deleted, _ = finished.filter(finished_at__lt=current - FINISHED_TASK_RETENTION).delete()
+    gone, _ = WorkerHeartbeat.objects.filter(last_seen__lt=current - HEARTBEAT_RETENTION).delete()
     return deleted + gone

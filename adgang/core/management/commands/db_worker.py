@@ -3,13 +3,21 @@
 Each worker process beats every ADGANG_HEARTBEAT_SECONDS (so /readyz can tell that work is
 being done) and ticks the scheduler (adgang.core.scheduler). Everything else, including
 `--batch`, `--queue-name` and signal handling, is the upstream command's.
+
+The pulse runs in a thread of its own. Django gives every thread its own database connection,
+and on SQLite the settings turn on WAL and a busy timeout, so a beat written while the worker
+thread holds the write lock waits for it instead of failing. With `--reload` only the
+reloaded child that runs the tasks beats, never the supervising parent: a worker that fails
+to start must not look alive.
 """
 
 import logging
+import os
 import threading
 
 from django.conf import settings
 from django.db import close_old_connections, connection
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as UpstreamCommand
 
 from adgang.core import scheduler
@@ -40,6 +48,10 @@ class Command(UpstreamCommand):
     help = "Run a database background worker, with heartbeat and periodic scheduler."
 
     def handle(self, *args, **options):
+        reloading = options["reload"] and not options["batch"]
+        if reloading and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
+            # The reloader's parent only restarts the child; the child beats.
+            return super().handle(*args, **options)
         worker_id = options["worker_id"]
         started_at = now()
         pulse(worker_id=worker_id, started_at=started_at)
