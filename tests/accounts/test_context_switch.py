@@ -139,7 +139,9 @@ def test_switch_with_a_malformed_organisation_id_is_a_form_error(
     client = client_as("morten")
     response = switch(client, value)
     assert response.status_code == 400
-    assert text_of(response.content.decode(), "org-error") == f"Fejl: {message}"
+    html = response.content.decode()
+    assert text_of(html, "org-error") == f"Fejl: {message}"
+    assert html.count('aria-invalid="true"') == 2  # both of Morten's organisations
     assert not kontekst_entries().exists()
     assert header_org(client) == KOMMUNE_A
 
