@@ -1,8 +1,14 @@
 """`manage.py runportal`: the embedded default's web server **and** background worker.
 
 Used by `make run`. Starts `runserver` and `db_worker` as child processes, stops both on
-Ctrl-C (or SIGTERM), and stops the other if one of them dies, so the portal never runs
+Ctrl-C (or SIGTERM, SIGHUP), and stops the other if one of them dies, so the portal never runs
 silently without its worker.
+
+Each child runs in a process group of its own, so a Ctrl-C in the terminal reaches only this
+process, which passes it on exactly once. (Were the children in the terminal's group, they
+would get the Ctrl-C directly and a forwarded signal on top; the worker takes a second signal
+as "stop the running task now".) A second Ctrl-C is forwarded too, and so forces the worker
+to give up its current task; a third kills both.
 """
 
 import signal
@@ -10,7 +16,12 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# How long a child may take to stop after a signal before it is killed.
+STOP_TIMEOUT_SECONDS = 30
 
 
 class Command(BaseCommand):
@@ -21,37 +32,54 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
 
     def handle(self, *args, host, port, **options):
-        manage = [sys.executable, "manage.py"]
+        received: list[int] = []  # the handler only records; the loop below acts
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, lambda signum, frame: received.append(signum))
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         children = {
-            "worker": subprocess.Popen([*manage, "db_worker", "--no-reload"]),  # noqa: S603
-            "web": subprocess.Popen(  # noqa: S603
-                [*manage, "runserver", f"{host}:{port}", "--noreload"]
-            ),
+            "worker": _start([*manage, "db_worker", "--no-reload"]),
+            "web": _start([*manage, "runserver", f"{host}:{port}", "--noreload"]),
         }
         self.stdout.write(
             self.style.SUCCESS(f"Administrativ Adgang: http://{host}:{port}/login/ (Ctrl-C stops)")
         )
-        stopping = False
-
-        def stop(signum, frame):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        try:
-            while not stopping and all(c.poll() is None for c in children.values()):
-                time.sleep(0.5)
-        finally:
-            for child in children.values():
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
-            for child in children.values():
-                try:
-                    child.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-        failed = [name for name, c in children.items() if c.returncode not in (0, -15, None)]
-        if failed and not stopping:
-            self.stderr.write(f"Stopped because {', '.join(failed)} exited.")
+        self.stdout.flush()
+        died = _supervise(children, received)
+        if died:
+            self.stderr.write(f"Stopped because {', '.join(died)} exited.")
             sys.exit(1)
+
+
+def _start(command: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(command, process_group=0)  # noqa: S603
+
+
+def _passed_on(signum: int, count: int) -> int:
+    """Ctrl-C stays Ctrl-C; SIGTERM and SIGHUP become SIGTERM, which both children handle."""
+    if count >= 3:
+        return signal.SIGKILL
+    return signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM
+
+
+def _supervise(children: dict[str, subprocess.Popen], received: list[int]) -> list[str]:
+    """Run until both children have exited; return the names of those that died unasked."""
+    forwarded = 0
+    died: list[str] = []
+    deadline = None
+    while any(child.poll() is None for child in children.values()):
+        running = [child for child in children.values() if child.poll() is None]
+        while forwarded < len(received):
+            forwarded += 1
+            for child in running:
+                child.send_signal(_passed_on(received[forwarded - 1], forwarded))
+        if not received and not died and len(running) < len(children):
+            died = [name for name, child in children.items() if child.poll() is not None]
+            for child in running:
+                child.terminate()
+        if (received or died) and deadline is None:
+            deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+        if deadline is not None and time.monotonic() > deadline:
+            for child in running:
+                child.kill()
+        time.sleep(0.1)
+    return died
