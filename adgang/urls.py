@@ -4,10 +4,9 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
-from mozilla_django_oidc import views as oidc_views
 
 from adgang.accounts.access import public
-from adgang.accounts.oidc import AdgangOIDCCallbackView
+from adgang.accounts.oidc import AdgangOIDCAuthenticationRequestView, AdgangOIDCCallbackView
 from adgang.core import views as core_views
 
 handler403 = "adgang.ui.views.handler403"
@@ -21,7 +20,7 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path(
         "oidc/authenticate/",
-        public(oidc_views.OIDCAuthenticationRequestView.as_view()),
+        public(AdgangOIDCAuthenticationRequestView.as_view()),
         name="oidc_authentication_init",
     ),
     path(

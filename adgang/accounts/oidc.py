@@ -1,105 +1,198 @@
 """Production login: OpenID Connect against the organisation's identity broker (SPEC §1).
 
-Organisation (CVR), employee (RID), name and rights come from claims (claim names are
-settings, NemLog-in's professional attributes by default). The identity broker is the
-authority on rights, so a login replaces the rights held before. The result is the same
-session as a test-portal login: a Person acting for the organisation of the claims.
+Organisation (CVR), employee (RID), name and rights come from claims (claim names are the
+ADGANG_OIDC_CLAIM_* settings, NemLog-in's professional attributes by default). The identity
+broker is the authority on rights, so every login replaces the rights held before (logged
+with before and after). The result is the same session as a test-portal login: the Person
+acting for the organisation of the claims (`services.session_start`).
+
+On top of mozilla-django-oidc this module checks what the library leaves out: the ID
+token's audience and (when OIDC_OP_ISSUER is set) issuer, that iss, sub, aud, exp and iat
+are present, and that UserInfo describes the same subject as the ID token. Every failure
+ends on the login page with a Danish message; nothing is saved unless the login succeeds.
 """
 
 import logging
 
+import jwt
+import requests
 from django.conf import settings
+from django.contrib import auth, messages
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
-from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+)
 
 from adgang.accounts import services
-from adgang.accounts.models import Membership, OrganisationKind
+from adgang.accounts.models import Membership, Organisation, Person
 from adgang.accounts.rights import RIGHTS
 from adgang.audit.services import SYSTEM
+from adgang.registers.base import RegisterError
 from adgang.registers.registry import get_register
+from adgang.registers.validation import normalise_cvr
 
 logger = logging.getLogger(__name__)
+
+ID_TOKEN_REQUIRED_CLAIMS = ["iss", "sub", "aud", "exp", "iat"]
+CLOCK_SKEW_SECONDS = 60
+
+
+class LoginRefused(Exception):
+    """The broker vouched for someone the portal will not let in; the message is for them."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(_("Du blev ikke logget ind: %(reason)s") % {"reason": reason})
 
 
 def _claim(claims: dict, setting: str) -> str:
     value = claims.get(getattr(settings, setting))
-    return str(value).strip() if value is not None else ""
+    return str(value).strip() if isinstance(value, str | int) else ""
 
 
 def _claimed_rights(claims: dict) -> list[str]:
     value = claims.get(settings.ADGANG_OIDC_CLAIM_RIGHTS) or []
     if isinstance(value, str):
-        value = value.replace(" ", ",").split(",")
+        value = value.replace(",", " ").split()
+    if not isinstance(value, list | tuple):
+        return []
     # Rights we do not know (other services' privileges) are ignored, not fatal.
-    return sorted({slug for slug in value if slug in RIGHTS})
+    return sorted({slug for slug in value if isinstance(slug, str) and slug in RIGHTS})
+
+
+def _organisation_name_and_kind(cvr: str) -> tuple[str, str]:
+    """An organisation we know keeps its name and kind; a new one takes the register's."""
+    organisation = Organisation.objects.filter(cvr=cvr).first()
+    if organisation is not None:
+        return organisation.name, organisation.kind
+    try:
+        record = get_register().lookup_company(cvr)
+    except RegisterError as error:
+        raise LoginRefused(str(error)) from error
+    if record is None:
+        raise LoginRefused(_("CVR-nummer %(cvr)s findes ikke i CVR-registret.") % {"cvr": cvr})
+    return record.name, record.kind
+
+
+def employee_sync(claims: dict) -> Membership:
+    """The organisation, employee and rights the claims describe, created or updated (§1).
+
+    Raises LoginRefused (and saves nothing) when the claims do not describe a valid
+    employee of an organisation the CVR register knows.
+    """
+    cvr = _claim(claims, "ADGANG_OIDC_CLAIM_CVR")
+    rid = _claim(claims, "ADGANG_OIDC_CLAIM_RID")
+    if not cvr or not rid:
+        raise LoginRefused(
+            _("MitID Erhverv oplyste ikke både din organisations CVR-nummer og dit RID-nummer.")
+        )
+    try:
+        cvr = normalise_cvr(cvr)
+    except ValueError as error:
+        raise LoginRefused(str(error)) from error
+    org_name, org_kind = _organisation_name_and_kind(cvr)
+    try:
+        with transaction.atomic():
+            user = services.testportal_user_upsert(
+                cvr=cvr,
+                org_name=org_name,
+                org_kind=org_kind,
+                rid=rid,
+                name=_claim(claims, "ADGANG_OIDC_CLAIM_NAME") or rid,
+                rights=_claimed_rights(claims),
+                actor=SYSTEM,
+            )
+            _bind_subject(user.membership.person, str(claims["sub"]))
+    except services.AccountError as error:
+        raise LoginRefused(str(error)) from error
+    return user.membership
+
+
+def _bind_subject(person: Person, sub: str) -> None:
+    """Remember the broker's subject; one subject never names two people."""
+    if person.oidc_subject == sub:
+        return
+    if Person.objects.filter(oidc_subject=sub).exclude(pk=person.pk).exists():
+        raise services.AccountError(
+            _("Din MitID Erhverv-identitet er allerede knyttet til en anden medarbejder.")
+        )
+    person.oidc_subject = sub
+    person.save(update_fields=["oidc_subject"])
 
 
 class AdgangOIDCBackend(OIDCAuthenticationBackend):
-    def verify_claims(self, claims) -> bool:
-        return bool(
-            _claim(claims, "ADGANG_OIDC_CLAIM_CVR") and _claim(claims, "ADGANG_OIDC_CLAIM_RID")
-        )
-
-    def filter_users_by_claims(self, claims):
-        membership = self._membership(claims)
-        if membership is None:
-            return self.UserModel.objects.none()
-        return self.UserModel.objects.filter(pk=membership.person_id)
-
-    def _membership(self, claims) -> Membership | None:
-        return (
-            Membership.objects.select_related("person", "organisation")
-            .filter(
-                organisation__cvr=_claim(claims, "ADGANG_OIDC_CLAIM_CVR"),
-                rid=_claim(claims, "ADGANG_OIDC_CLAIM_RID"),
-            )
-            .first()
-        )
-
-    def create_user(self, claims):
-        return self._sync(claims).person
-
-    def update_user(self, user, claims):
-        return self._sync(claims).person
-
-    def _sync(self, claims) -> Membership:
-        """Create or update organisation, person and rights from the claims, logged."""
-        cvr = _claim(claims, "ADGANG_OIDC_CLAIM_CVR")
-        record = get_register().lookup_company(cvr)
-        org_name = _claim(claims, "ADGANG_OIDC_CLAIM_ORG_NAME") or (record.name if record else cvr)
-        kind = record.kind if record else OrganisationKind.VIRKSOMHED
-        existing = self._membership(claims)
-        if existing is not None:
-            org_name, kind = existing.organisation.name, existing.organisation.kind
+    def authenticate(self, request, **kwargs):
+        # Only the callback view passes a nonce; every other login is not ours.
+        if request is None or "nonce" not in kwargs or not settings.ADGANG_OIDC_ENABLED:
+            return None
         try:
-            with transaction.atomic():
-                user = services.testportal_user_upsert(
-                    cvr=cvr,
-                    org_name=org_name,
-                    org_kind=kind,
-                    rid=_claim(claims, "ADGANG_OIDC_CLAIM_RID"),
-                    name=_claim(claims, "ADGANG_OIDC_CLAIM_NAME")
-                    or _claim(claims, "ADGANG_OIDC_CLAIM_RID"),
-                    rights=_claimed_rights(claims),
-                    actor=SYSTEM,
-                )
-        except services.AccountError as error:
-            logger.warning("OIDC login refused: %s", error)
-            raise SuspiciousOperation("Claims do not describe a valid employee.") from error
-        person = user.membership.person
-        if claims.get("sub") and person.oidc_subject != claims["sub"]:
-            person.oidc_subject = claims["sub"]
-            person.save(update_fields=["oidc_subject"])
-        return user.membership
+            return super().authenticate(request, **kwargs)
+        except LoginRefused as refusal:
+            logger.info("OIDC login refused: %s", refusal)
+            request.adgang_login_refusal = str(refusal)
+        except (SuspiciousOperation, requests.RequestException, jwt.PyJWTError) as error:
+            logger.warning("OIDC login failed: %s", error)
+        return None
+
+    def get_payload_data(self, token, key):
+        """Verify the ID token fully (OIDC Core §3.1.3.7); the library skips the audience."""
+        try:
+            return jwt.decode(
+                token,
+                key,
+                algorithms=[self.OIDC_RP_SIGN_ALGO],
+                audience=self.OIDC_RP_CLIENT_ID,
+                issuer=self.get_settings("OIDC_OP_ISSUER", None) or None,
+                leeway=CLOCK_SKEW_SECONDS,
+                options={"require": ID_TOKEN_REQUIRED_CLAIMS},
+            )
+        except jwt.InvalidTokenError as error:
+            raise SuspiciousOperation(f"ID token rejected: {error}") from error
+
+    def get_or_create_user(self, access_token, id_token, payload):
+        claims = self.get_userinfo(access_token, id_token, payload)
+        if claims.get("sub") != payload["sub"]:
+            raise SuspiciousOperation("UserInfo describes another subject than the ID token.")
+        membership = employee_sync(claims)
+        person = membership.person
+        # The callback starts the session for this membership's organisation.
+        person.oidc_membership = membership
+        return person
+
+
+class AdgangOIDCAuthenticationRequestView(OIDCAuthenticationRequestView):
+    """Sends the browser to the broker; absent (404) where OIDC is not configured."""
+
+    def get(self, request):
+        if not settings.ADGANG_OIDC_ENABLED:
+            raise Http404
+        return super().get(request)
 
 
 class AdgangOIDCCallbackView(OIDCAuthenticationCallbackView):
-    """After the broker's callback: start the acting context for the claims' organisation."""
+    """The broker's answer: act for the claims' organisation, or say why not."""
+
+    def get(self, request):
+        if not settings.ADGANG_OIDC_ENABLED:
+            raise Http404
+        try:
+            return super().get(request)
+        except SuspiciousOperation as error:  # a state this browser never asked for
+            logger.warning("OIDC callback refused: %s", error)
+            return self.login_failure()
 
     def login_success(self):
-        response = super().login_success()
-        # An OIDC identity is one employee (CVR + RID): one membership.
-        services.session_start(self.request, self.user)
-        return response
+        services.session_start(self.request, self.user, self.user.oidc_membership)
+        return HttpResponseRedirect(self.success_url)
+
+    def login_failure(self):
+        refusal = getattr(self.request, "adgang_login_refusal", None)
+        auth.logout(self.request)
+        failed = _("Du blev ikke logget ind: login med MitID Erhverv mislykkedes. Prøv igen.")
+        messages.error(self.request, refusal or failed)
+        return redirect(settings.LOGIN_URL)
