@@ -16,10 +16,11 @@ class DKFDSFormRenderer(DjangoTemplates):
 
 
 def widget_kind(widget) -> str:
-    if isinstance(widget, RadioSelect):
-        return "radio"
+    # CheckboxSelectMultiple subclasses RadioSelect in Django, so it must be tested first.
     if isinstance(widget, CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, RadioSelect):
+        return "radio"
     if isinstance(widget, CheckboxInput):
         return "checkbox"
     if isinstance(widget, Select):

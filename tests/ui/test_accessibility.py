@@ -521,3 +521,16 @@ def test_every_page_has_a_title_of_its_own(client_as):
     ]
     shared = [set(names) for names in titles.values() if len(names) > 1]
     assert all(any(names <= group for group in same_page) for names in shared), titles
+
+
+@pytest.mark.parametrize(
+    ("name", "control_type"), [("org-kind", "radio"), ("person-rights", "checkbox")]
+)
+def test_one_choice_renders_radios_and_several_choices_checkboxes(client_as, name, control_type):
+    """A screen reader announces "radio button, 1 of 2" or "checkbox": the type must match
+    whether the field takes one choice (Type) or several (Rettigheder)."""
+    page = render_testportal(client_as)
+    controls = [c for c in page.controls() if c.get("name") == name]
+    assert len(controls) > 1
+    assert {c.get("type") for c in controls} == {control_type}
+    assert all(c.get("class") == f"form-{control_type}" for c in controls)
