@@ -270,6 +270,16 @@ def test_systemforvalter_confirms_and_acts_with_her_own_identity(personas, clien
     assert entry.after == "Kommune A (31415926)"
 
 
+def test_systemforvalter_returns_to_her_own_organisation_by_cvr(personas, client_as):
+    client = client_as("dorte")
+    switch(client, personas.alice.organisation_id)
+    html = search(client, "34051178").content.decode()
+    assert f'name="organisation" value="{personas.dorte.organisation_id}"' in html
+    switch(client, personas.dorte.organisation_id)
+    assert acting_ids(client) == (str(personas.dorte.organisation_id), personas.dorte.pk)
+    assert kontekst_entries().count() == 2
+
+
 def test_systemforvalter_gets_none_of_the_organisations_rights(personas, client_as):
     client = client_as("dorte")
     switch(client, personas.alice.organisation_id)

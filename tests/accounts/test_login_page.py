@@ -39,11 +39,14 @@ def test_login_page_lists_every_demo_person_with_a_login_button(personas):
     assert html.count("data-person=") == len(demo.PEOPLE)
 
 
-def test_login_page_shows_each_persons_organisations_and_rid(personas):
+def test_login_page_shows_each_persons_organisations_rids_and_rights(personas):
     html = Client().get("/login/").content.decode()
-    assert "Kommune A (31415926)" in html
-    assert "Kommune M (27182828)" in html
-    assert "2009" in html  # Morten's RID in his second organisation
+    row = re.search(rf'<tr data-person="{personas.morten.person_id}">(.*?)</tr>', html, re.S)
+    text = " ".join(re.sub(r"<[^>]+>", " ", row.group(1)).split())
+    assert text.startswith(
+        "Morten Mikkelsen Kommune A (31415926) Kommune M (27182828) 1009 2009 "
+        "systemadministrator logadministrator-meddelelser, systemadministrator"
+    )
 
 
 def test_login_with_csrf_token_acts_for_the_persons_first_organisation(personas):
