@@ -266,21 +266,6 @@ FORMS_WITH_ERRORS = {
 }
 
 
-# Defects in templates this suite does not own, listed so they stay visible until fixed.
-# accounts/context_switch.html renders its own radios: they lack aria-invalid on an error.
-KNOWN_DEFECTS = {
-    ("test_every_error_message_is_announced_with_its_field", "context_switch_choice_error"),
-    ("test_a_form_with_errors_shows_them_and_marks_fields_invalid", "context_switch_choice_error"),
-}
-
-
-def _expect_known_defect(request, page: "Page") -> None:
-    if (request.function.__name__, page.name) in KNOWN_DEFECTS:
-        request.applymarker(
-            pytest.mark.xfail(reason="accounts/context_switch.html: radios lack aria-invalid")
-        )
-
-
 # Rendered once per test run: the checks only read the HTML, which outlives the test database.
 _RENDERED: dict[str, Page] = {}
 
@@ -415,10 +400,9 @@ def _described_by(page: Page, node: Node) -> str:
     return " ".join(page.by_id(i)[0].text for i in ids if page.by_id(i))
 
 
-def test_every_error_message_is_announced_with_its_field(page, request):
+def test_every_error_message_is_announced_with_its_field(page):
     """An error next to a field is read out with the field (or its fieldset), and the field is
     marked invalid."""
-    _expect_known_defect(request, page)
     for message in page.root.walk():
         if "form-error-message" not in message.classes:
             continue
@@ -434,8 +418,7 @@ def test_every_error_message_is_announced_with_its_field(page, request):
         assert all(c.get("aria-invalid") == "true" for c in controls), message.get("id")
 
 
-def test_a_form_with_errors_shows_them_and_marks_fields_invalid(page, request):
-    _expect_known_defect(request, page)
+def test_a_form_with_errors_shows_them_and_marks_fields_invalid(page):
     if page.name not in FORMS_WITH_ERRORS:
         assert not any(c.get("aria-invalid") for c in page.controls())
         return
