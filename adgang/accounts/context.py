@@ -6,6 +6,7 @@ are employed by uses that membership's RID and rights; a Systemforvalter acting 
 organisation they are not employed by keeps their own membership's identity and rights.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from adgang.accounts.models import Membership, Organisation, Person
@@ -49,7 +50,8 @@ def resolve_context(
     Ids are re-checked on every request, so a forged or stale session never grants access to
     an organisation the person may not act for.
     """
-    if not membership_id or not organisation_id:
+    membership_id, organisation_id = _int_or_none(membership_id), _uuid_or_none(organisation_id)
+    if membership_id is None or organisation_id is None:
         return None
     membership = (
         Membership.objects.select_related("organisation")
@@ -58,7 +60,7 @@ def resolve_context(
     )
     if membership is None:
         return None
-    if str(membership.organisation_id) == str(organisation_id):
+    if membership.organisation_id == organisation_id:
         return ActingContext(person, membership, membership.organisation)
     if not membership.is_systemforvalter:
         return None
@@ -66,3 +68,18 @@ def resolve_context(
     if organisation is None:
         return None
     return ActingContext(person, membership, organisation)
+
+
+# A session that holds something other than the ids we put there is treated as no session.
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _uuid_or_none(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None

@@ -60,7 +60,7 @@ def login_view(request):
         {
             "people": people,
             "error": error,
-            "next": request.GET.get("next", ""),
+            "next": request.POST.get("next") or request.GET.get("next", ""),
             "testportal_enabled": settings.ADGANG_TESTPORTAL_ENABLED,
             "oidc_enabled": settings.ADGANG_OIDC_ENABLED,
         },

@@ -167,6 +167,24 @@ def test_forged_membership_in_the_session_answers_403_and_logs_out(personas, cli
     assert client.get("/oversigt/").status_code == 302
 
 
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("adgang_membership_id", "abc"),
+        ("adgang_membership_id", None),
+        ("adgang_organisation_id", "abc"),
+        ("adgang_organisation_id", 42),
+    ],
+)
+def test_garbage_in_the_session_answers_403_and_logs_out(personas, client_as, key, value):
+    client = client_as("dorte")  # a Systemforvalter: any organisation id is looked up
+    session = client.session
+    session[key] = value
+    session.save()
+    assert client.get("/oversigt/").status_code == 403
+    assert client.get("/oversigt/").status_code == 302
+
+
 def test_membership_removed_meanwhile_ends_the_session(personas, client_as):
     client = client_as("morten")
     switch(client, personas.morten_m.organisation_id)

@@ -113,6 +113,13 @@ def test_login_page_carries_next_into_each_login_form(personas):
     assert html.count('name="next" value="/haendelseslog/"') == len(demo.PEOPLE)
 
 
+def test_refused_login_keeps_next_for_the_next_attempt(personas):
+    response = Client().post("/login/", {"person": "garbage", "next": "/statistik/"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert html.count('name="next" value="/statistik/"') == len(demo.PEOPLE)
+
+
 @pytest.mark.parametrize("target", ["/haendelseslog/", "/statistik/?periode=2026"])
 def test_safe_relative_next_is_honoured(personas, target):
     response = Client().post("/login/", {"person": str(personas.bob.person_id), "next": target})
