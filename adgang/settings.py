@@ -246,6 +246,8 @@ OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile")
 OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
 OIDC_CREATE_USER = True
 OIDC_STORE_ID_TOKEN = False
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
 # Claim names: NemLog-in's professional-identity attributes by default.
 ADGANG_OIDC_CLAIM_CVR = env.str(
     "ADGANG_OIDC_CLAIM_CVR", default="https://data.gov.dk/model/core/eid/professional/cvr"
@@ -253,12 +255,11 @@ ADGANG_OIDC_CLAIM_CVR = env.str(
 ADGANG_OIDC_CLAIM_RID = env.str(
     "ADGANG_OIDC_CLAIM_RID", default="https://data.gov.dk/model/core/eid/professional/rid"
 )
-ADGANG_OIDC_CLAIM_ORG_NAME = env.str(
-    "ADGANG_OIDC_CLAIM_ORG_NAME",
-    default="https://data.gov.dk/model/core/eid/professional/orgName",
-)
 ADGANG_OIDC_CLAIM_NAME = env.str("ADGANG_OIDC_CLAIM_NAME", default="name")
 ADGANG_OIDC_CLAIM_RIGHTS = env.str("ADGANG_OIDC_CLAIM_RIGHTS", default="adgang_rights")
+# Only the platform operator's employees may hold Systemforvalter through a login's claims:
+# an organisation's own rights administrator must not be able to grant access to all others.
+ADGANG_PLATFORM_OPERATOR_CVRS = env.list("ADGANG_PLATFORM_OPERATOR_CVRS", default=["34051178"])
 ADGANG_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT)
 
 LOGGING = {

@@ -31,7 +31,7 @@ from mozilla_django_oidc.views import (
 
 from adgang.accounts import services
 from adgang.accounts.models import Membership, Organisation, Person
-from adgang.accounts.rights import RIGHTS
+from adgang.accounts.rights import RIGHTS, SYSTEMFORVALTER
 from adgang.audit.services import SYSTEM
 from adgang.registers.base import RegisterError
 from adgang.registers.registry import get_register
@@ -55,14 +55,18 @@ def _claim(claims: dict, setting: str) -> str:
     return str(value).strip() if isinstance(value, str | int) else ""
 
 
-def _claimed_rights(claims: dict) -> list[str]:
+def _claimed_rights(claims: dict, cvr: str) -> list[str]:
     value = claims.get(settings.ADGANG_OIDC_CLAIM_RIGHTS) or []
     if isinstance(value, str):
         value = value.replace(",", " ").split()
     if not isinstance(value, list | tuple):
         return []
     # Rights we do not know (other services' privileges) are ignored, not fatal.
-    return sorted({slug for slug in value if isinstance(slug, str) and slug in RIGHTS})
+    rights = {slug for slug in value if isinstance(slug, str) and slug in RIGHTS}
+    if cvr not in settings.ADGANG_PLATFORM_OPERATOR_CVRS:
+        # Systemforvalter opens every organisation: only the platform operator may grant it.
+        rights.discard(SYSTEMFORVALTER)
+    return sorted(rights)
 
 
 def _organisation_name_and_kind(cvr: str) -> tuple[str, str]:
@@ -104,7 +108,7 @@ def employee_sync(claims: dict) -> Membership:
                 org_kind=org_kind,
                 rid=rid,
                 name=_claim(claims, "ADGANG_OIDC_CLAIM_NAME") or rid,
-                rights=_claimed_rights(claims),
+                rights=_claimed_rights(claims, cvr),
                 actor=SYSTEM,
             )
             _bind_subject(user.membership.person, str(claims["sub"]))

@@ -284,6 +284,26 @@ def test_unknown_rights_in_the_claim_are_ignored(personas, oidc_provider, claime
     assert tabs_of(client.get("/oversigt/").content.decode()) == ["oversigt", "statistik"]
 
 
+def test_systemforvalter_in_an_ordinary_organisations_claims_is_not_granted(
+    personas, oidc_provider
+):
+    oidc_provider.login_as(employee(rights=(r.SYSTEMFORVALTER, r.STATISTIKADMINISTRATOR)))
+    client = Client()
+    assert oidc_login(client)["Location"] == "/oversigt/"
+    membership = Membership.objects.get(organisation__cvr=KOMMUNE_A, rid="5001")
+    assert membership.rights == [r.STATISTIKADMINISTRATOR]
+    assert 'data-testid="switch-context"' not in client.get("/oversigt/").content.decode()
+
+
+def test_the_platform_operators_claims_may_grant_systemforvalter(personas, oidc_provider):
+    platform = personas.dorte.organisation.cvr
+    oidc_provider.login_as(employee(cvr=platform, rid="9002", rights=(r.SYSTEMFORVALTER,)))
+    client = Client()
+    assert oidc_login(client)["Location"] == "/oversigt/"
+    membership = Membership.objects.get(organisation__cvr=platform, rid="9002")
+    assert membership.rights == [r.SYSTEMFORVALTER]
+
+
 @pytest.mark.parametrize("claimed", [None, "", [], {"roles": ["systemadministrator"]}, 42])
 def test_a_missing_or_malformed_rights_claim_grants_no_rights(personas, oidc_provider, claimed):
     claims = employee()
@@ -483,8 +503,11 @@ def test_userinfo_about_another_subject_is_refused(personas, oidc_provider, row_
 
 
 def test_a_code_someone_already_redeemed_is_refused_and_nothing_is_saved(
-    personas, oidc_provider, row_counts
+    personas, oidc_provider, row_counts, settings
 ):
+    # Without PKCE (a broker that does not support it), a stolen code can be redeemed by
+    # someone else first; the portal must then refuse its own, now spent, code.
+    settings.OIDC_USE_PKCE = False
     oidc_provider.login_as(employee())
     client = Client()
     callback = round_trip_to_broker(client)
