@@ -7,8 +7,10 @@ transaction on purpose.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection
+from django.utils import timezone
 
 from adgang.audit.models import ActionLogEntry, SearchLogEntry
 
@@ -43,10 +45,21 @@ def _require_transaction() -> None:
 
 
 def _text(value) -> str:
+    """How a value appears in the log's before/after columns (read by Danish caseworkers).
+
+    Sets are sorted, so equal sets always read the same and `action_record_changes` never
+    logs a change that is none; times are shown in Danish time; yes/no in Danish.
+    """
     if value is None:
         return ""
-    if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "Ja" if value else "Nej"
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, set | frozenset):
+        return ", ".join(sorted(_text(v) for v in value))
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(v) for v in value)
     return str(value)
 
 
