@@ -50,7 +50,8 @@ worker: install
 
 ## Recompile the translations (needs gettext's msgfmt; the .mo files are committed).
 messages: install
-	cd adgang && ../$(PY) ../manage.py makemessages -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

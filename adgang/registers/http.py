@@ -36,6 +36,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 import httpx
+from django.utils.translation import gettext_lazy as _
 
 from adgang.registers.base import (
     Register,
@@ -45,8 +46,8 @@ from adgang.registers.base import (
 from adgang.registers.types import DENMARK, Address, CompanyRecord, PersonRecord
 from adgang.registers.validation import normalise_cpr, normalise_cvr
 
-UNAVAILABLE_MESSAGE = "Registeret kunne ikke kontaktes. Prøv igen senere."
-BAD_RESPONSE_MESSAGE = "Registeret svarede med data, der ikke kan læses."
+UNAVAILABLE_MESSAGE = _("Registeret kunne ikke kontaktes. Prøv igen senere.")
+BAD_RESPONSE_MESSAGE = _("Registeret svarede med data, der ikke kan læses.")
 
 RecordT = TypeVar("RecordT", PersonRecord, CompanyRecord)
 

@@ -14,18 +14,19 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.utils.translation import gettext_lazy as _
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.dk import cvr as stdnum_cvr
 from stdnum.exceptions import ValidationError
 
-CPR_EMPTY = "Indtast et CPR-nummer."
-CPR_LENGTH = "CPR-nummeret skal bestå af 10 cifre."
-CPR_DATE = "CPR-nummeret indeholder ikke en gyldig dato."
-CPR_FUTURE = "CPR-nummeret indeholder en fødselsdato, der ligger i fremtiden."
-CVR_EMPTY = "Indtast et CVR-nummer."
-CVR_LENGTH = "CVR-nummeret skal bestå af 8 cifre."
-CVR_LEADING_ZERO = "CVR-nummeret kan ikke begynde med 0."
-CVR_CHECKSUM = "CVR-nummeret er ikke gyldigt (kontrolciffer)."
+CPR_EMPTY = _("Indtast et CPR-nummer.")
+CPR_LENGTH = _("CPR-nummeret skal bestå af 10 cifre.")
+CPR_DATE = _("CPR-nummeret indeholder ikke en gyldig dato.")
+CPR_FUTURE = _("CPR-nummeret indeholder en fødselsdato, der ligger i fremtiden.")
+CVR_EMPTY = _("Indtast et CVR-nummer.")
+CVR_LENGTH = _("CVR-nummeret skal bestå af 8 cifre.")
+CVR_LEADING_ZERO = _("CVR-nummeret kan ikke begynde med 0.")
+CVR_CHECKSUM = _("CVR-nummeret er ikke gyldigt (kontrolciffer).")
 
 _CPR_RE = re.compile(r"[0-9]{10}")
 _CVR_RE = re.compile(r"[0-9]{8}")
