@@ -56,8 +56,12 @@ def load() -> dict[str, int]:
             organisation__cvr=ORGANISATIONS[home_key][0], rid=home_rid
         )
         other_cvr = ORGANISATIONS[other_key][0]
-        existing = Membership.objects.filter(person=home.person, organisation__cvr=other_cvr)
-        if not existing.exists():
+        existing = Membership.objects.filter(
+            person=home.person, organisation__cvr=other_cvr
+        ).first()
+        if existing is not None:
+            services.membership_rights_set(membership=existing, rights=rights)
+        else:
             services.membership_add(
                 person=home.person,
                 organisation=Organisation.objects.get(cvr=other_cvr),

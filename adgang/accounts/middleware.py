@@ -1,5 +1,6 @@
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from adgang.accounts.context import SESSION_MEMBERSHIP, SESSION_ORGANISATION, resolve_context
 
@@ -26,5 +27,5 @@ class ActingContextMiddleware:
             )
             if request.acting is None:
                 logout(request)
-                raise PermissionDenied("Ugyldig organisation i sessionen.")
+                raise PermissionDenied(_("Ugyldig organisation i sessionen."))
         return self.get_response(request)

@@ -7,7 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from adgang.accounts.rights import RIGHTS, SYSTEMFORVALTER
+from adgang.accounts.rights import RIGHTS, SYSTEMFORVALTER, right_labels
 
 
 class OrganisationKind(models.TextChoices):
@@ -113,6 +113,11 @@ class Membership(models.Model):
     @property
     def is_systemforvalter(self) -> bool:
         return SYSTEMFORVALTER in self.rights
+
+    @property
+    def right_labels(self) -> list[str]:
+        """The rights' display names, in the order of SPEC §1."""
+        return right_labels(self.rights)
 
     def right_set(self) -> frozenset[str]:
         return frozenset(r for r in self.rights if r in RIGHTS)

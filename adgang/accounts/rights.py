@@ -6,6 +6,7 @@ used in code, settings, OIDC claims and the test portal, so they never change.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,7 +48,8 @@ RIGHT_CHOICES = [(r.slug, r.label) for r in RIGHTS.values()]
 class UnknownRightError(ValueError):
     def __init__(self, slug: str) -> None:
         super().__init__(
-            f"Ukendt rettighed: {slug!r}. Gyldige rettigheder er: {', '.join(RIGHT_SLUGS)}."
+            gettext("Ukendt rettighed: %(slug)r. Gyldige rettigheder er: %(valid)s.")
+            % {"slug": slug, "valid": ", ".join(RIGHT_SLUGS)}
         )
         self.slug = slug
 

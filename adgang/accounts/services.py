@@ -12,6 +12,7 @@ from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from adgang.accounts.context import SESSION_MEMBERSHIP, SESSION_ORGANISATION, ActingContext
 from adgang.accounts.models import Membership, Organisation, OrganisationKind, Person
@@ -22,8 +23,8 @@ from adgang.audit.services import SYSTEM, Actor, action_record, search_record
 from adgang.registers.registry import get_register
 from adgang.registers.validation import normalise_cvr
 
-STATUS_CONNECTED = _("Tilmeldt Digital Post")
-STATUS_NOT_CONNECTED = _("Ikke tilmeldt Digital Post")
+STATUS_CONNECTED = gettext_lazy("Tilmeldt Digital Post")
+STATUS_NOT_CONNECTED = gettext_lazy("Ikke tilmeldt Digital Post")
 
 
 class AccountError(ValueError):
@@ -162,6 +163,18 @@ def membership_add(
     return membership
 
 
+def membership_rights_set(*, membership: Membership, rights, actor: Actor = SYSTEM) -> bool:
+    """Give the membership exactly `rights` (logged with before and after); False if unchanged."""
+    rights = _rights(rights)
+    if membership.rights == rights:
+        return False
+    with transaction.atomic():
+        _record_person(actor, membership, "Redigeret", before=membership.rights, after=rights)
+        membership.rights = rights
+        membership.save(update_fields=["rights"])
+    return True
+
+
 def _record_person(actor: Actor, membership: Membership, event: str, *, before, after) -> None:
     action_record(
         actor=actor,
@@ -228,12 +241,7 @@ def testportal_user_upsert(
                 organisation=organisation, rid=rid, name=name, rights=rights, actor=actor
             )
         else:
-            if membership.rights != rights:
-                _record_person(
-                    actor, membership, "Redigeret", before=membership.rights, after=rights
-                )
-                membership.rights = rights
-                membership.save(update_fields=["rights"])
+            membership_rights_set(membership=membership, rights=rights, actor=actor)
             if membership.person.name != name:
                 action_record(
                     actor=actor,

@@ -45,7 +45,7 @@ def test_login_page_shows_each_persons_organisations_rids_and_rights(personas):
     text = " ".join(re.sub(r"<[^>]+>", " ", row.group(1)).split())
     assert text.startswith(
         "Morten Mikkelsen Kommune A (31415926) Kommune M (27182828) 1009 2009 "
-        "systemadministrator logadministrator-meddelelser, systemadministrator"
+        "Systemadministrator Systemadministrator, Logadministrator – meddelelser"
     )
 
 
