@@ -116,6 +116,15 @@ def organisation_create(
     return organisation
 
 
+def _require_free_rid(organisation: Organisation, rid: str) -> None:
+    """A RID names one employee within an organisation (SPEC §1)."""
+    if Membership.objects.filter(organisation=organisation, rid=rid).exists():
+        raise AccountError(
+            _("RID %(rid)s er allerede i brug i %(org)s.") % {"rid": rid, "org": organisation.name},
+            field="rid",
+        )
+
+
 def membership_create(
     *, organisation: Organisation, rid: str, name: str, rights, actor: Actor = SYSTEM
 ) -> Membership:
@@ -124,12 +133,7 @@ def membership_create(
     name = _valid_name(name, "name")
     rights = _rights(rights)
     with transaction.atomic():
-        if Membership.objects.filter(organisation=organisation, rid=rid).exists():
-            raise AccountError(
-                _("RID %(rid)s er allerede i brug i %(org)s.")
-                % {"rid": rid, "org": organisation.name},
-                field="rid",
-            )
+        _require_free_rid(organisation, rid)
         person = Person.objects.create_person(name=name)
         membership = Membership.objects.create(
             person=person, organisation=organisation, rid=rid, rights=rights
@@ -145,12 +149,7 @@ def membership_add(
     rid = _valid_rid(rid)
     rights = _rights(rights)
     with transaction.atomic():
-        if Membership.objects.filter(organisation=organisation, rid=rid).exists():
-            raise AccountError(
-                _("RID %(rid)s er allerede i brug i %(org)s.")
-                % {"rid": rid, "org": organisation.name},
-                field="rid",
-            )
+        _require_free_rid(organisation, rid)
         if Membership.objects.filter(organisation=organisation, person=person).exists():
             raise AccountError(
                 _("Personen er allerede tilknyttet %(org)s.") % {"org": organisation.name},

@@ -16,25 +16,20 @@ def person_lookup(*, acting, cpr: str, register: str) -> PersonRecord | None:
     """The person with this CPR, or None. Invalid input raises RegisterInputError unlogged:
     a malformed number is not a look-up of anyone's data."""
     cpr = normalise_cpr(cpr)
-    record = get_register().lookup_person(cpr)
-    search_record(
-        actor=Actor.of(acting),
-        organisation=acting.organisation,
-        search_data=cpr,
-        register=register,
-        result_count=int(record is not None),
-    )
-    return record
+    return _logged(acting, cpr, register, get_register().lookup_person(cpr))
 
 
 def company_lookup(*, acting, cvr: str, register: str) -> CompanyRecord | None:
     """The company with this CVR, or None; logged like `person_lookup`."""
     cvr = normalise_cvr(cvr)
-    record = get_register().lookup_company(cvr)
+    return _logged(acting, cvr, register, get_register().lookup_company(cvr))
+
+
+def _logged(acting, number: str, register: str, record):
     search_record(
         actor=Actor.of(acting),
         organisation=acting.organisation,
-        search_data=cvr,
+        search_data=number,
         register=register,
         result_count=int(record is not None),
     )
