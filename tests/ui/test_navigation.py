@@ -13,6 +13,7 @@ from django.test import Client
 from adgang.accounts import services
 from adgang.accounts.rights import BORGERSERVICE
 from adgang.testing import login
+from tests.support.navigation_expectations import EXPECTED_LOGS, EXPECTED_TABS, LOGS, PAGES
 
 PERSONAS = (
     "alice",
@@ -30,82 +31,6 @@ PERSONAS = (
     "sune",
     "dorte",
 )
-
-# Tab key → the page it opens (SPEC §15), in the guide's order.
-PAGES = {
-    "oversigt": "/oversigt/",
-    "systemtilslutning": "/systemtilslutning/",
-    "kontaktstruktur": "/kontaktstruktur/",
-    "tilbagekald": "/tilbagekald/",
-    "haendelseslog": "/haendelseslog/",
-    "flyt-post": "/flyt-post/",
-    "statistik": "/statistik/",
-    "myndighedsinformation": "/myndighedsinformation/",
-    "fritag-borger": "/fritagelse/borger/",
-    "fritag-virksomhed": "/fritagelse/virksomhed/",
-    "nemsms-borger": "/nemsms/borger/",
-    "nemsms-virksomhed": "/nemsms/virksomhed/",
-    "adgang": "/adgang/",
-}
-
-AUTHORITY_ADMIN = [
-    "oversigt",
-    "systemtilslutning",
-    "kontaktstruktur",
-    "tilbagekald",
-    "flyt-post",
-    "myndighedsinformation",
-]
-LOG_ONLY = ["oversigt", "haendelseslog"]
-
-EXPECTED_TABS = {
-    "alice": AUTHORITY_ADMIN,
-    "bob": [
-        "oversigt",
-        "haendelseslog",
-        "fritag-borger",
-        "fritag-virksomhed",
-        "nemsms-borger",
-        "nemsms-virksomhed",
-        "adgang",
-    ],
-    "lars": LOG_ONLY,
-    "lene": LOG_ONLY,
-    "leif": LOG_ONLY,
-    "sofie": ["oversigt", "statistik"],
-    "erik": ["oversigt", "haendelseslog", "fritag-virksomhed", "nemsms-virksomhed"],
-    "charlie": ["oversigt"],
-    "morten": [
-        "oversigt",
-        "systemtilslutning",
-        "tilbagekald",
-        "flyt-post",
-        "myndighedsinformation",
-    ],
-    "morten_m": [
-        "oversigt",
-        "systemtilslutning",
-        "tilbagekald",
-        "haendelseslog",
-        "flyt-post",
-        "myndighedsinformation",
-    ],
-    "maja": AUTHORITY_ADMIN,
-    "birgitte": ["oversigt", "systemtilslutning", "statistik"],
-    "sune": ["oversigt", "systemtilslutning"],
-    "dorte": ["oversigt"],
-}
-
-# The three logs of the event log (SPEC §1: no single right opens all three).
-LOGS = ("meddelelser", "handlinger", "soegninger")
-EXPECTED_LOGS = {
-    "bob": {"meddelelser", "handlinger"},
-    "lars": {"meddelelser"},
-    "lene": {"handlinger"},
-    "leif": {"soegninger"},
-    "erik": {"meddelelser", "handlinger"},
-    "morten_m": {"meddelelser"},
-}
 
 AUTHORITY_ONLY = (
     "kontaktstruktur",
