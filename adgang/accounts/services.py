@@ -216,20 +216,8 @@ def testportal_user_upsert(
         organisation = Organisation.objects.select_for_update().filter(cvr=cvr).first()
         if organisation is None:
             organisation = organisation_create(cvr=cvr, name=org_name, kind=org_kind, actor=actor)
-        elif (organisation.name, organisation.kind) != (org_name, org_kind):
-            action_record(
-                actor=actor,
-                organisation=organisation,
-                subject=Subject.BRUGER,
-                event="Redigeret",
-                object_id=organisation.cvr,
-                object_name=org_name,
-                field="organisation",
-                before=f"{organisation.name} ({organisation.kind})",
-                after=f"{org_name} ({org_kind})",
-            )
-            organisation.name, organisation.kind = org_name, org_kind
-            organisation.save(update_fields=["name", "kind"])
+        else:
+            _organisation_rename(organisation, org_name, org_kind, actor)
         membership = (
             Membership.objects.select_related("person")
             .filter(organisation=organisation, rid=rid)
@@ -241,21 +229,48 @@ def testportal_user_upsert(
             )
         else:
             membership_rights_set(membership=membership, rights=rights, actor=actor)
-            if membership.person.name != name:
-                action_record(
-                    actor=actor,
-                    organisation=organisation,
-                    subject=Subject.BRUGER,
-                    event="Redigeret",
-                    object_id=membership.actor_id,
-                    object_name=name,
-                    field="navn",
-                    before=membership.person.name,
-                    after=name,
-                )
-                membership.person.name = name
-                membership.person.save(update_fields=["name"])
+            _person_rename(membership, name, actor)
     return TestUser(organisation, membership)
+
+
+def _organisation_rename(organisation: Organisation, name: str, kind: str, actor: Actor) -> None:
+    """Give a test organisation another name or kind, logged (inside the caller's transaction)."""
+    if (organisation.name, organisation.kind) == (name, kind):
+        return
+    _record_edit(
+        actor,
+        organisation,
+        object_id=organisation.cvr,
+        object_name=name,
+        field="organisation",
+        before=f"{organisation.name} ({organisation.kind})",
+        after=f"{name} ({kind})",
+    )
+    organisation.name, organisation.kind = name, kind
+    organisation.save(update_fields=["name", "kind"])
+
+
+def _person_rename(membership: Membership, name: str, actor: Actor) -> None:
+    """Give a test person another name, logged (inside the caller's transaction)."""
+    if membership.person.name == name:
+        return
+    _record_edit(
+        actor,
+        membership.organisation,
+        object_id=membership.actor_id,
+        object_name=name,
+        field="navn",
+        before=membership.person.name,
+        after=name,
+    )
+    membership.person.name = name
+    membership.person.save(update_fields=["name"])
+
+
+def _record_edit(actor: Actor, organisation: Organisation, **entry) -> None:
+    action_record(
+        actor=actor, organisation=organisation, subject=Subject.BRUGER, event="Redigeret", **entry
+    )
 
 
 def session_start(request, person: Person, membership: Membership | None = None) -> ActingContext:
