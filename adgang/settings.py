@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "adgang.ui",
     "adgang.accounts",
     "adgang.audit",
+    "adgang.systems",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,14 @@ if PRODUCTION:
 
 # The built-in test portal (SPEC §1, §15): on in development, off in production by default.
 ADGANG_TESTPORTAL_ENABLED = env.bool("ADGANG_TESTPORTAL_ENABLED", default=not PRODUCTION)
+
+# Outbound calls (REST PUSH endpoints, receipt endpoints) may target internal addresses only
+# where this is on: the demo and tests talk to servers on localhost (DESIGN "HTTP out").
+ADGANG_OUTBOUND_ALLOW_PRIVATE = env.bool("ADGANG_OUTBOUND_ALLOW_PRIVATE", default=not PRODUCTION)
+
+# Behind a reverse proxy, the header carrying the API client's address (NGDP-API.md
+# "Authentication"), e.g. "HTTP_X_FORWARDED_FOR"; the right-most entry is used. Empty: REMOTE_ADDR.
+ADGANG_API_CLIENT_IP_HEADER = env.str("ADGANG_API_CLIENT_IP_HEADER", default="")
 
 # Shown in the header of every page (SPEC §2).
 ADGANG_SUPPORT_PHONE = env.str("ADGANG_SUPPORT_PHONE", default="33 98 00 38")

@@ -28,6 +28,7 @@ urlpatterns = [
         public(AdgangOIDCCallbackView.as_view()),
         name="oidc_authentication_callback",
     ),
+    path("systemtilslutning/", include("adgang.systems.urls")),
     path("", include("adgang.accounts.urls")),
     path("", include("adgang.ui.urls")),
 ]

@@ -57,6 +57,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Administrer og opret systemer"),
         _("Tilslut og administrér jeres afsender- og modtagersystemer."),
         "sync",
+        url_name="systems:overview",
     ),
     Section(
         "kontaktstruktur",

@@ -1,0 +1,68 @@
+"""How the Digital Post core recognises a calling system (SPEC §13, NGDP-API.md).
+
+`authenticate_system()` is the one entry point. It answers the system, or a refusal that
+carries the HTTP status the API must send: 401 for credentials we do not recognise, 403 for
+a known system calling from an address it may not use, or outside its active window.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from adgang.systems.apikeys import PREFIX_LENGTH, apikey_matches, apikey_parse
+from adgang.systems.models import MailSystem
+from adgang.systems.validation import ip_allowed
+
+# "Last used" is shown on the details page; recording it at most once a minute keeps API
+# calls from writing a row each.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class AuthRefusal:
+    code: str  # dotted, as NgDP error codes
+    status: int
+    message: str
+
+    def __bool__(self) -> bool:  # a refusal is falsy, so `if result:` means "authenticated"
+        return False
+
+
+MISSING = AuthRefusal("authorization.missing", 401, "Authorization header is missing.")
+MALFORMED = AuthRefusal(
+    "authorization.malformed", 401, "Authorization must be Basic base64(systemId:apiKey)."
+)
+BAD_CREDENTIALS = AuthRefusal("authorization.invalid", 401, "Unknown system or wrong API key.")
+IP_NOT_ALLOWED = AuthRefusal(
+    "ip.not.allowed", 403, "The calling IP address is not allowed for this system."
+)
+INACTIVE = AuthRefusal("system.not.active", 403, "The system is not active.")
+
+
+def authenticate_system(
+    authorization_header: str | None, client_ip: str, now: datetime
+) -> MailSystem | AuthRefusal:
+    """The active system whose API key is in the header and who may call from `client_ip`."""
+    if not authorization_header:
+        return MISSING
+    parsed = apikey_parse(authorization_header)
+    if parsed is None:
+        return MALFORMED
+    system_id, secret = parsed
+    system = (
+        MailSystem.objects.alive()
+        .select_related("organisation")
+        .filter(pk=system_id, api_key_prefix=secret[:PREFIX_LENGTH])
+        .first()
+    )
+    if system is None or not apikey_matches(secret, stored_hash=system.api_key_hash):
+        return BAD_CREDENTIALS
+    if not ip_allowed(client_ip, addresses=system.allowed_ips, ip_range=system.ip_range):
+        return IP_NOT_ALLOWED
+    if not system.is_active_at(now):
+        return INACTIVE
+    MailSystem.objects.filter(pk=system.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+    ).update(last_used_at=now)
+    return system

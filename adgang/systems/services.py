@@ -1,0 +1,527 @@
+"""Every change to a connected system (SPEC §3), each in one transaction with its log entries.
+
+Rules enforced here, whatever the caller (wizard, details page, `manage.py system add`):
+- only the protocol/type combinations of SPEC §3, each with the fields it needs;
+- an authority's first receiver system becomes its primary system, there is never more than
+  one (a database constraint as well), and the primary cannot be deleted or stop receiving
+  while other receiver systems exist;
+- a company has at most one receiver system;
+- protocol, types and activation time cannot change while the system is active;
+- what a standard supplier system defines stays as the supplier defined it.
+Receiver-related changes lock the organisation's row first, so two concurrent requests are
+decided one after the other (PostgreSQL `SELECT … FOR UPDATE`; SQLite transactions are
+already serialised by `BEGIN IMMEDIATE`).
+"""
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from adgang.accounts.models import Organisation
+from adgang.audit.models import Subject
+from adgang.audit.services import SYSTEM, Actor, action_record, action_record_changes
+from adgang.core.clock import now as clock_now
+from adgang.systems.apikeys import apikey_header, apikey_issue
+from adgang.systems.models import MailSystem, Protocol, SystemState, SystemTemplate, state_at
+from adgang.systems.rules import Requirements, requirements, types_of
+
+# "At a chosen time" must lie ahead; this much slack covers the seconds between the form's
+# check and the commit.
+PAST_TOLERANCE = timedelta(minutes=1)
+
+
+class SystemRuleError(Exception):
+    """A rule of SPEC §3 refused the change; `field` names the form field to show it on."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class Activation:
+    NOW = "now"
+    AT = "at"
+    NEVER = "never"
+
+
+@dataclass(frozen=True)
+class SystemSpec:
+    """Everything the wizard collects about a new system, already parsed by its forms."""
+
+    name: str
+    is_sender: bool = False
+    is_receiver: bool = False
+    protocol: str = ""
+    supplier_name: str = ""
+    allowed_ips: tuple[str, ...] = ()
+    ip_range: str = ""
+    endpoint: str = ""
+    receipt_endpoint: str = ""
+    ssh_public_key: str = ""
+    delegated_cvr: str = ""
+    move_post_from_virk: bool = False
+    activation: str = Activation.NOW
+    active_from: datetime | None = None
+    active_to: datetime | None = None
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    extra_email: str = ""
+    template_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class Created:
+    system: MailSystem
+    api_key: str  # "Basic …", shown once on the receipt
+    warnings: list[str] = field(default_factory=list)
+
+
+# Fields a standard supplier system defines; an organisation using it cannot change them.
+TEMPLATE_FIELDS = (
+    "is_sender",
+    "is_receiver",
+    "protocol",
+    "allowed_ips",
+    "ip_range",
+    "endpoint",
+    "receipt_endpoint",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+# Fields locked while the system is active (SPEC §3 details page).
+LOCKED_WHILE_ACTIVE = ("protocol", "is_sender", "is_receiver", "active_from")
+EDITABLE_FIELDS = frozenset(
+    {
+        "name",
+        "supplier_name",
+        *TEMPLATE_FIELDS,
+        "ssh_public_key",
+        "delegated_cvr",
+        "move_post_from_virk",
+        "active_from",
+        "active_to",
+        "extra_email",
+    }
+)
+
+
+def _label(name: str) -> str:
+    return str(MailSystem._meta.get_field(name).verbose_name)
+
+
+def _display(name: str, value):
+    """A value as the log shows it to a caseworker."""
+    if name == "protocol":
+        return Protocol(value).label if value else ""
+    if name == "allowed_ips":
+        return ", ".join(value)
+    return value
+
+
+def _locked_organisation(organisation: Organisation) -> Organisation:
+    return Organisation.objects.select_for_update().get(pk=organisation.pk)
+
+
+def _check_combination(values: Mapping) -> Requirements:
+    types = types_of(is_sender=values["is_sender"], is_receiver=values["is_receiver"])
+    if not types:
+        raise SystemRuleError(
+            _("Vælg, om systemet er afsender, modtager eller begge."), field="types"
+        )
+    needs = requirements(types, values["protocol"])
+    if needs is None:
+        raise SystemRuleError(
+            _(
+                "Protokollen kan ikke bruges til denne type system. Vælg en af de viste "
+                "protokoller."
+            ),
+            field="protocol",
+        )
+    if not values["allowed_ips"] and not values["ip_range"]:
+        raise SystemRuleError(_("Angiv mindst én IP-adresse eller én IP-range."), field="ips")
+    if needs.endpoint and not values["endpoint"]:
+        raise SystemRuleError(_("Angiv End point."), field="endpoint")
+    if needs.receipt_endpoint and not values["receipt_endpoint"]:
+        raise SystemRuleError(_("Angiv Kvitterings-end point."), field="receipt_endpoint")
+    if needs.ssh_key and not values["ssh_public_key"]:
+        raise SystemRuleError(_("Indsæt systemets offentlige SSH-nøgle."), field="ssh_public_key")
+    return needs
+
+
+def _drop_unused(values: dict, needs: Requirements) -> None:
+    """Fields the protocol does not use are not kept (a REST system has no SSH key …)."""
+    if not needs.endpoint:
+        values["endpoint"] = ""
+    if not needs.receipt_endpoint:
+        values["receipt_endpoint"] = ""
+    if not needs.ssh_key:
+        values["ssh_public_key"] = ""
+    if not needs.delegation:
+        values["delegated_cvr"] = ""
+    if not needs.move_post_from_virk:
+        values["move_post_from_virk"] = False
+
+
+def _check_company_receiver(organisation: Organisation, *, exclude: uuid.UUID | None) -> None:
+    if organisation.is_authority:
+        return
+    others = MailSystem.objects.receivers().filter(organisation=organisation)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise SystemRuleError(
+            _(
+                "Virksomheden har allerede et modtagersystem. En virksomhed kan kun have ét "
+                "modtagersystem."
+            ),
+            field="types",
+        )
+
+
+def _check_window(active_from, active_to, at: datetime, *, from_changed: bool) -> None:
+    if from_changed and active_from is not None and active_from < at - PAST_TOLERANCE:
+        raise SystemRuleError(
+            _("Aktiveringstidspunktet ligger i fortiden. Vælg et tidspunkt frem i tiden."),
+            field="active_from",
+        )
+    if active_to is not None:
+        if active_from is None:
+            raise SystemRuleError(
+                _("Et deaktiveringstidspunkt kræver, at systemet aktiveres."), field="active_to"
+            )
+        if active_to <= active_from:
+            raise SystemRuleError(
+                _("Deaktiveringstidspunktet skal ligge efter aktiveringstidspunktet."),
+                field="active_to",
+            )
+
+
+def _apply_template(values: dict, template: SystemTemplate) -> None:
+    for name in TEMPLATE_FIELDS:
+        values[name] = getattr(template, name)
+    values["allowed_ips"] = list(template.allowed_ips)
+    values["supplier_name"] = template.supplier.name
+    values["delegated_cvr"] = template.supplier.cvr  # the template implies the power of attorney
+
+
+def _published_template(template_id) -> SystemTemplate:
+    template = (
+        SystemTemplate.objects.select_related("supplier")
+        .filter(pk=template_id, is_published=True)
+        .first()
+    )
+    if template is None:
+        raise SystemRuleError(
+            _("Det valgte standard leverandørsystem findes ikke længere."), field="template"
+        )
+    return template
+
+
+def system_create(
+    *, actor: Actor, organisation: Organisation, spec: SystemSpec, now: datetime | None = None
+) -> Created:
+    """Connect a new system (SPEC §3 wizard step "Tilslut"); the API secret is returned once."""
+    at = now or clock_now()
+    values = {f.name: getattr(spec, f.name) for f in fields(spec)}
+    values["allowed_ips"] = list(spec.allowed_ips)
+    with transaction.atomic():
+        organisation = _locked_organisation(organisation)
+        template = None
+        if spec.template_id is not None:
+            template = _published_template(spec.template_id)
+            _apply_template(values, template)
+        needs = _check_combination(values)
+        _drop_unused(values, needs)
+        if values["is_receiver"]:
+            _check_company_receiver(organisation, exclude=None)
+        if spec.activation == Activation.NOW:
+            values["active_from"] = at
+        elif spec.activation == Activation.NEVER:
+            values["active_from"] = None
+        elif values["active_from"] is None:
+            raise SystemRuleError(_("Vælg dato og tid for aktiveringen."), field="active_from")
+        _check_window(values["active_from"], values["active_to"], at, from_changed=True)
+        is_primary = (
+            organisation.is_authority
+            and values["is_receiver"]
+            and not MailSystem.objects.alive()
+            .filter(organisation=organisation, is_primary=True)
+            .exists()
+        )
+        key = apikey_issue()
+        system = MailSystem.objects.create(
+            organisation=organisation,
+            template=template,
+            is_primary=is_primary,
+            state=state_at(values["active_from"], values["active_to"], at),
+            api_key_prefix=key.prefix,
+            api_key_hash=key.hash,
+            api_key_issued_at=at,
+            created_at=at,
+            updated_at=at,
+            **{
+                name: values[name]
+                for name in EDITABLE_FIELDS
+                if name not in {"active_from", "active_to"}
+            },
+            active_from=values["active_from"],
+            active_to=values["active_to"],
+        )
+        logged = {
+            name: ("", _display(name, getattr(system, name))) for name in sorted(EDITABLE_FIELDS)
+        }
+        logged["template"] = ("", template.name if template else "")
+        logged["is_primary"] = ("", system.is_primary)
+        action_record_changes(
+            actor=actor,
+            organisation=organisation,
+            subject=Subject.SYSTEM,
+            event=_("Oprettet"),
+            object_id=system.pk,
+            object_name=system.name,
+            changes={_label(name): change for name, change in logged.items()},
+            power_of_attorney=system.delegated_cvr,
+        )
+    warnings = []
+    if system.state == SystemState.AWAITING:
+        warnings.append("future_activation")
+    return Created(system=system, api_key=apikey_header(system.pk, key.secret), warnings=warnings)
+
+
+def system_update(
+    *,
+    actor: Actor,
+    system: MailSystem,
+    changes: Mapping[str, object],
+    now: datetime | None = None,
+) -> MailSystem:
+    """Change fields of a system from its details page (SPEC §3), logging each field."""
+    at = now or clock_now()
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        organisation = _locked_organisation(system.organisation)
+        current = MailSystem.objects.alive().select_for_update().get(pk=system.pk)
+        values = {name: getattr(current, name) for name in EDITABLE_FIELDS}
+        changed = {n: v for n, v in changes.items() if v != values[n]}
+        if current.template_id is not None:
+            for name in changed:
+                if name in TEMPLATE_FIELDS:
+                    raise SystemRuleError(
+                        _("Feltet er låst, da systemet er opsat via et standard leverandørsystem."),
+                        field=name,
+                    )
+        if current.is_active_at(at):
+            for name in changed:
+                if name in LOCKED_WHILE_ACTIVE:
+                    raise SystemRuleError(
+                        _("Protokol og aktivering kan ikke ændres, mens systemet er aktivt."),
+                        field=name,
+                    )
+        values.update(changed)
+        needs = _check_combination(values)
+        _drop_unused(values, needs)
+        changed = {n: values[n] for n in EDITABLE_FIELDS if values[n] != getattr(current, n)}
+        _check_window(
+            values["active_from"], values["active_to"], at, from_changed="active_from" in changed
+        )
+        new_to = values["active_to"]
+        if "active_to" in changed and new_to is not None and new_to < at - PAST_TOLERANCE:
+            raise SystemRuleError(
+                _("Deaktiveringstidspunktet ligger i fortiden."), field="active_to"
+            )
+        before_primary = current.is_primary
+        if values["is_receiver"] and not current.is_receiver:
+            _check_company_receiver(organisation, exclude=current.pk)
+            current.is_primary = organisation.is_authority and not _has_primary(organisation)
+        if current.is_receiver and not values["is_receiver"] and current.is_primary:
+            if _other_receivers(current).exists():
+                raise SystemRuleError(
+                    _(
+                        "Systemet er primærsystem. Vælg et andet primærsystem, før systemet "
+                        "ikke længere er modtagersystem."
+                    ),
+                    field="types",
+                )
+            current.is_primary = False
+        if not changed and before_primary == current.is_primary:
+            return current
+        log = {
+            _label(n): (_display(n, getattr(current, n)), _display(n, values[n])) for n in changed
+        }
+        if before_primary != current.is_primary:
+            log[_label("is_primary")] = (before_primary, current.is_primary)
+        for name, value in changed.items():
+            setattr(current, name, value)
+        current.state = current.state_at(at)
+        current.version += 1
+        current.updated_at = at
+        current.save()
+        action_record_changes(
+            actor=actor,
+            organisation=organisation,
+            subject=Subject.SYSTEM,
+            event=_("Ændret"),
+            object_id=current.pk,
+            object_name=current.name,
+            changes=log,
+        )
+    return current
+
+
+def _has_primary(organisation: Organisation) -> bool:
+    return MailSystem.objects.alive().filter(organisation=organisation, is_primary=True).exists()
+
+
+def _other_receivers(system: MailSystem):
+    return (
+        MailSystem.objects.receivers()
+        .filter(organisation=system.organisation_id)
+        .exclude(pk=system.pk)
+    )
+
+
+def system_delete(*, actor: Actor, system: MailSystem, now: datetime | None = None) -> None:
+    """Delete a system; an authority's primary only when it is its last receiver (SPEC §3).
+
+    The row stays (marked deleted) so that logs and messages keep their reference; the API
+    key stops working at once.
+    """
+    at = now or clock_now()
+    with transaction.atomic():
+        organisation = _locked_organisation(system.organisation)
+        current = MailSystem.objects.alive().select_for_update().get(pk=system.pk)
+        if current.is_primary and _other_receivers(current).exists():
+            raise SystemRuleError(
+                _(
+                    "Systemet er primærsystem og kan ikke slettes, mens der er andre "
+                    "modtagersystemer. Vælg først et andet primærsystem."
+                )
+            )
+        current.is_primary = False
+        current.deleted_at = at
+        current.updated_at = at
+        current.api_key_hash = ""
+        current.version += 1
+        current.save()
+        action_record(
+            actor=actor,
+            organisation=organisation,
+            subject=Subject.SYSTEM,
+            event=_("Slettet"),
+            object_id=current.pk,
+            object_name=current.name,
+            field=_("Status"),
+            before=current.get_state_display(),
+            after=_("Slettet"),
+        )
+
+
+def system_make_primary(*, actor: Actor, system: MailSystem, now: datetime | None = None) -> None:
+    """Make a receiver system the authority's primary system (SPEC §3, guide §5.2)."""
+    at = now or clock_now()
+    with transaction.atomic():
+        organisation = _locked_organisation(system.organisation)
+        current = MailSystem.objects.alive().select_for_update().get(pk=system.pk)
+        if not organisation.is_authority or not current.is_receiver:
+            raise SystemRuleError(_("Kun en myndigheds modtagersystemer kan være primærsystem."))
+        if current.is_primary:
+            return
+        previous = (
+            MailSystem.objects.alive()
+            .select_for_update()
+            .filter(organisation=organisation, is_primary=True)
+            .first()
+        )
+        # The old primary gives up the flag first: the database allows only one at a time.
+        for changed, value in ((previous, False), (current, True)):
+            if changed is None:
+                continue
+            changed.is_primary = value
+            changed.version += 1
+            changed.updated_at = at
+            changed.save(update_fields=["is_primary", "version", "updated_at"])
+            action_record(
+                actor=actor,
+                organisation=organisation,
+                subject=Subject.SYSTEM,
+                event=_("Primærsystem skiftet"),
+                object_id=changed.pk,
+                object_name=changed.name,
+                field=_label("is_primary"),
+                before=not value,
+                after=value,
+            )
+
+
+def system_renew_api_key(*, actor: Actor, system: MailSystem, now: datetime | None = None) -> str:
+    """Issue a new API secret (SPEC §3); the old one stops working when this commits."""
+    at = now or clock_now()
+    key = apikey_issue()
+    with transaction.atomic():
+        current = MailSystem.objects.alive().select_for_update().get(pk=system.pk)
+        previous_issued = current.api_key_issued_at
+        current.api_key_prefix = key.prefix
+        current.api_key_hash = key.hash
+        current.api_key_issued_at = at
+        current.version += 1
+        current.updated_at = at
+        current.save()
+        action_record(
+            actor=actor,
+            organisation=current.organisation,
+            subject=Subject.SYSTEM,
+            event=_("API-key fornyet"),
+            object_id=current.pk,
+            object_name=current.name,
+            field=_("API-key udstedt"),
+            before=previous_issued,
+            after=at,
+        )
+    return apikey_header(current.pk, key.secret)
+
+
+def systems_apply_schedule(*, now: datetime | None = None) -> list[MailSystem]:
+    """Record activations and deactivations whose time has come (SPEC §3), as actor System."""
+    at = now or clock_now()
+    due = MailSystem.objects.alive().filter(
+        state__in=[SystemState.AWAITING, SystemState.ACTIVE, SystemState.NOT_ACTIVATED]
+    )
+    due = due.filter(active_from__lte=at, state=SystemState.AWAITING) | due.filter(
+        active_to__lte=at
+    ).exclude(state=SystemState.DEACTIVATED)
+    changed = []
+    for system_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            system = MailSystem.objects.alive().select_for_update().filter(pk=system_id).first()
+            if system is None:
+                continue
+            new_state = system.state_at(at)
+            if new_state == system.state:
+                continue
+            before = system.get_state_display()
+            system.state = new_state
+            system.version += 1
+            system.updated_at = at
+            system.save(update_fields=["state", "version", "updated_at"])
+            action_record(
+                actor=SYSTEM,
+                organisation=system.organisation,
+                subject=Subject.SYSTEM,
+                event=_("Aktiveret") if new_state == SystemState.ACTIVE else _("Deaktiveret"),
+                object_id=system.pk,
+                object_name=system.name,
+                field=_("Status"),
+                before=before,
+                after=system.get_state_display(),
+            )
+            changed.append(system)
+    return changed

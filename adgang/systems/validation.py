@@ -1,0 +1,297 @@
+"""Parsing and checking what a person types about a system (SPEC §3 "Tilslutning", "Kontakt").
+
+Each function returns the normalised value or raises `django.core.exceptions.ValidationError`
+with a Danish message fit to show next to the field. Forms, the details page's edit forms and
+`manage.py system add` all call these, so every path refuses the same input the same way.
+"""
+
+import base64
+import hashlib
+import ipaddress
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import phonenumbers
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
+from cryptography.hazmat.primitives.serialization import load_ssh_public_key
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.utils.translation import gettext as _
+
+from adgang.registers.validation import RegisterInputError, normalise_cvr
+from adgang.systems.models import MAX_IP_ADDRESSES, NAME_MAX_LENGTH, URL_MAX_LENGTH
+
+MIN_RSA_BITS = 2048
+MAX_SSH_KEY_LENGTH = 16_384
+
+
+def validate_name(value: str, *, empty_message: str | None = None) -> str:
+    name = " ".join((value or "").split())
+    if not name:
+        raise ValidationError(empty_message or _("Giv systemet et navn."), code="required")
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError(
+            _("Navnet må højst være %(max)d tegn (du har skrevet %(count)d).")
+            % {"max": NAME_MAX_LENGTH, "count": len(name)},
+            code="max_length",
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class AllowedIps:
+    """Up to 32 single addresses, or exactly one range (SPEC §3)."""
+
+    addresses: tuple[str, ...] = ()
+    range: str = ""
+
+    @property
+    def as_list(self) -> list[str]:
+        return [self.range] if self.range else list(self.addresses)
+
+
+def _is_range(token: str) -> bool:
+    return "/" in token or "-" in token
+
+
+def _parse_range(token: str) -> str:
+    problem = ValidationError(
+        _("»%(value)s« er ikke en gyldig IP-range. Skriv fx 10.0.0.0/24 eller 10.0.0.1-10.0.0.20.")
+        % {"value": token},
+        code="invalid_range",
+    )
+    if "/" in token:
+        try:
+            return str(ipaddress.ip_network(token))
+        except ValueError:
+            pass
+        try:
+            network = ipaddress.ip_network(token, strict=False)
+        except ValueError:
+            raise problem from None
+        raise ValidationError(
+            _("»%(value)s« er ikke en netværksadresse. Mente du %(network)s?")
+            % {"value": token, "network": network},
+            code="invalid_range",
+        )
+    first, _sep, last = token.partition("-")
+    try:
+        start, end = ipaddress.ip_address(first), ipaddress.ip_address(last)
+    except ValueError:
+        raise problem from None
+    if start.version != end.version or start > end:
+        raise ValidationError(
+            _(
+                "IP-rangen »%(value)s« skal starte med den laveste adresse, og begge "
+                "adresser skal være af samme type (IPv4 eller IPv6)."
+            )
+            % {"value": token},
+            code="invalid_range",
+        )
+    return f"{start}-{end}"
+
+
+def parse_allowed_ips(text: str) -> AllowedIps:
+    """Addresses separated by commas, spaces or new lines, or one range (CIDR or a–b)."""
+    tokens = [t for t in (text or "").replace(",", " ").replace(";", " ").split() if t]
+    if not tokens:
+        raise ValidationError(_("Angiv mindst én IP-adresse eller én IP-range."), code="required")
+    ranges = [t for t in tokens if _is_range(t)]
+    if len(ranges) > 1:
+        raise ValidationError(_("Du kan kun angive én IP-range."), code="two_ranges")
+    if ranges and len(tokens) > 1:
+        raise ValidationError(
+            _("Angiv enten IP-adresser eller én IP-range, ikke begge dele."),
+            code="range_and_addresses",
+        )
+    if ranges:
+        return AllowedIps(range=_parse_range(ranges[0]))
+    addresses: list[str] = []
+    for token in tokens:
+        try:
+            address = str(ipaddress.ip_address(token))
+        except ValueError:
+            raise ValidationError(
+                _("»%(value)s« er ikke en gyldig IP-adresse.") % {"value": token},
+                code="invalid_ip",
+            ) from None
+        if address not in addresses:
+            addresses.append(address)
+    if len(addresses) > MAX_IP_ADDRESSES:
+        raise ValidationError(
+            _("Du kan højst angive %(max)d IP-adresser (du har angivet %(count)d).")
+            % {"max": MAX_IP_ADDRESSES, "count": len(addresses)},
+            code="too_many",
+        )
+    return AllowedIps(addresses=tuple(addresses))
+
+
+def ip_allowed(client_ip: str, *, addresses: list[str], ip_range: str) -> bool:
+    """Is `client_ip` one of the addresses or inside the range? (used by authentication)."""
+    try:
+        ip = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip_range:
+        if "/" in ip_range:
+            return ip in ipaddress.ip_network(ip_range)
+        first, _sep, last = ip_range.partition("-")
+        start, end = ipaddress.ip_address(first), ipaddress.ip_address(last)
+        return ip.version == start.version and start <= ip <= end
+    return any(ip == ipaddress.ip_address(a) for a in addresses)
+
+
+def _host_is_internal(host: str) -> bool:
+    if host.lower() in {"localhost", "localhost.localdomain"} or host.lower().endswith(
+        ".localhost"
+    ):
+        return True
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return not ip.is_global
+
+
+def validate_https_url(value: str, *, what: str) -> str:
+    """An absolute https URL Digital Post may call (SPEC §3; DESIGN "HTTP out": no SSRF).
+
+    `what` names the field in the message ("End point", "Kvitterings-end point"). Internal
+    addresses (loopback, private, link-local) are refused unless
+    `ADGANG_OUTBOUND_ALLOW_PRIVATE` is set (tests and the demo); delivery checks again after
+    name resolution.
+    """
+    url = (value or "").strip()
+    if not url:
+        raise ValidationError(_("Angiv %(what)s.") % {"what": what}, code="required")
+    if len(url) > URL_MAX_LENGTH:
+        raise ValidationError(
+            _("%(what)s må højst være %(max)d tegn.") % {"what": what, "max": URL_MAX_LENGTH},
+            code="max_length",
+        )
+    example = "https://post.eksempel.dk/modtag"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if parts is None or not parts.scheme or not parts.hostname or any(c.isspace() for c in url):
+        raise ValidationError(
+            _("%(what)s skal være en fuld adresse, der begynder med https://, fx %(example)s.")
+            % {"what": what, "example": example},
+            code="invalid",
+        )
+    if parts.scheme.lower() != "https":
+        raise ValidationError(
+            _("%(what)s skal benytte SSL (https-protokol), fx %(example)s.")
+            % {"what": what, "example": example},
+            code="not_https",
+        )
+    if parts.username or parts.password:
+        raise ValidationError(
+            _("%(what)s må ikke indeholde brugernavn eller adgangskode.") % {"what": what},
+            code="credentials",
+        )
+    if port is not None and not 0 < port < 65536:
+        raise ValidationError(_("Portnummeret er ikke gyldigt."), code="port")
+    if _host_is_internal(parts.hostname) and not settings.ADGANG_OUTBOUND_ALLOW_PRIVATE:
+        raise ValidationError(
+            _("%(what)s må ikke pege på en intern adresse (fx localhost eller 10.x.x.x).")
+            % {"what": what},
+            code="internal",
+        )
+    return url
+
+
+def validate_ssh_public_key(value: str) -> str:
+    """A valid OpenSSH public key: ed25519, ecdsa, or rsa of at least 2048 bit (SPEC §3)."""
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(_("Indsæt systemets offentlige SSH-nøgle."), code="required")
+    if "PRIVATE KEY" in text.upper():
+        raise ValidationError(
+            _(
+                "Du har indsat en privat nøgle. Indsæt kun den offentlige nøgle (filen ender "
+                "typisk på .pub), og lav et nyt nøglepar, da den private nøgle ikke længere "
+                "kan regnes for hemmelig."
+            ),
+            code="private_key",
+        )
+    unreadable = ValidationError(
+        _(
+            "SSH-nøglen kan ikke læses. Indsæt en offentlig OpenSSH-nøgle på én linje, der "
+            "begynder med ssh-ed25519, ecdsa-sha2-nistp256 eller ssh-rsa."
+        ),
+        code="invalid",
+    )
+    if len(text) > MAX_SSH_KEY_LENGTH or "\n" in text or "\r" in text:
+        raise unreadable
+    try:
+        key = load_ssh_public_key(text.encode("ascii"))
+    except (ValueError, UnicodeEncodeError, TypeError, UnsupportedAlgorithm):
+        raise unreadable from None
+    if isinstance(key, dsa.DSAPublicKey):
+        raise ValidationError(
+            _("DSA-nøgler understøttes ikke. Brug en ed25519-, ecdsa- eller RSA-nøgle."),
+            code="dsa",
+        )
+    if isinstance(key, rsa.RSAPublicKey) and key.key_size < MIN_RSA_BITS:
+        raise ValidationError(
+            _("RSA-nøglen er på %(bits)d bit. Den skal være på mindst %(min)d bit.")
+            % {"bits": key.key_size, "min": MIN_RSA_BITS},
+            code="rsa_too_short",
+        )
+    if not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey | ed25519.Ed25519PublicKey):
+        raise unreadable
+    return text
+
+
+def validate_delegated_cvr(value: str) -> str:
+    """Systemfuldmagt: the supplier's CVR number (checked with its control digit)."""
+    if not (value or "").strip():
+        return ""
+    try:
+        return normalise_cvr(value)
+    except RegisterInputError as error:
+        raise ValidationError(str(error), code=error.code) from None
+
+
+def validate_email(value: str, *, required: bool = True) -> str:
+    email = (value or "").strip()
+    if not email:
+        if required:
+            raise ValidationError(_("Angiv en e-mailadresse."), code="required")
+        return ""
+    EmailValidator(message=_("Indtast en gyldig e-mailadresse, fx it-drift@kommune.dk."))(email)
+    return email.lower() if email.count("@") == 1 else email
+
+
+def validate_phone(value: str) -> str:
+    """A Danish or international phone number, stored in international format."""
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(_("Angiv et telefonnummer."), code="required")
+    invalid = ValidationError(
+        _("Telefonnummeret er ikke gyldigt. Skriv fx 33 12 34 56 eller +45 33 12 34 56."),
+        code="invalid",
+    )
+    try:
+        number = phonenumbers.parse(text, "DK")
+    except phonenumbers.NumberParseException:
+        raise invalid from None
+    if not phonenumbers.is_valid_number(number):
+        raise invalid
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def ssh_key_fingerprint(public_key: str) -> str:
+    """SHA256 fingerprint as `ssh-keygen -l` prints it, for the details page."""
+    parts = public_key.split()
+    if len(parts) < 2:
+        return ""
+    digest = hashlib.sha256(base64.b64decode(parts[1])).digest()
+    return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
