@@ -175,7 +175,7 @@ def system_groups(
 def _activation_text(system: MailSystem, activation: str) -> str:
     if activation == "now":
         return _("Straks, når du trykker »Tilslut«")
-    if activation == "never" or (system.active_from is None and system.pk is None):
+    if activation == "never" or (system.active_from is None and system._state.adding):
         return _("Aktiveres ikke")
     if system.active_from is None:
         return _("Ikke aktiveret")
