@@ -95,6 +95,9 @@ TEMPLATE_FIELDS = (
     "contact_email",
     "contact_phone",
 )
+# What choosing a standard supplier system implies (SPEC §3): the supplier's name and its power
+# of attorney. Locked like the template's own fields.
+TEMPLATE_IMPLIED = ("supplier_name", "delegated_cvr")
 # Fields locked while the system is active (SPEC §3 details page).
 LOCKED_WHILE_ACTIVE = ("protocol", "is_sender", "is_receiver", "active_from")
 EDITABLE_FIELDS = frozenset(
@@ -146,6 +149,10 @@ def _check_combination(values: Mapping) -> Requirements:
         )
     if not values["allowed_ips"] and not values["ip_range"]:
         raise SystemRuleError(_("Angiv mindst én IP-adresse eller én IP-range."), field="ips")
+    if values["allowed_ips"] and values["ip_range"]:
+        raise SystemRuleError(
+            _("Angiv enten IP-adresser eller én IP-range, ikke begge dele."), field="ips"
+        )
     if needs.endpoint and not values["endpoint"]:
         raise SystemRuleError(_("Angiv End point."), field="endpoint")
     if needs.receipt_endpoint and not values["receipt_endpoint"]:
@@ -185,22 +192,32 @@ def _check_company_receiver(organisation: Organisation, *, exclude: uuid.UUID | 
         )
 
 
-def _check_window(active_from, active_to, at: datetime, *, from_changed: bool) -> None:
+def _check_window(
+    active_from, active_to, at: datetime, *, from_changed: bool, to_changed: bool
+) -> None:
+    """SPEC §3 "Aktivering": a chosen activation lies ahead, deactivation after activation.
+
+    Only a time being set now must lie ahead: an unchanged activation of an active system is
+    of course in the past.
+    """
     if from_changed and active_from is not None and active_from < at - PAST_TOLERANCE:
         raise SystemRuleError(
             _("Aktiveringstidspunktet ligger i fortiden. Vælg et tidspunkt frem i tiden."),
             field="active_from",
         )
-    if active_to is not None:
-        if active_from is None:
-            raise SystemRuleError(
-                _("Et deaktiveringstidspunkt kræver, at systemet aktiveres."), field="active_to"
-            )
-        if active_to <= active_from:
-            raise SystemRuleError(
-                _("Deaktiveringstidspunktet skal ligge efter aktiveringstidspunktet."),
-                field="active_to",
-            )
+    if active_to is None:
+        return
+    if active_from is None:
+        raise SystemRuleError(
+            _("Et deaktiveringstidspunkt kræver, at systemet aktiveres."), field="active_to"
+        )
+    if to_changed and active_to < at - PAST_TOLERANCE:
+        raise SystemRuleError(_("Deaktiveringstidspunktet ligger i fortiden."), field="active_to")
+    if active_to <= active_from:
+        raise SystemRuleError(
+            _("Deaktiveringstidspunktet skal ligge efter aktiveringstidspunktet."),
+            field="active_to",
+        )
 
 
 def _apply_template(values: dict, template: SystemTemplate) -> None:
@@ -245,9 +262,13 @@ def system_create(
             values["active_from"] = at
         elif spec.activation == Activation.NEVER:
             values["active_from"] = None
+        elif spec.activation != Activation.AT:
+            raise SystemRuleError(_("Vælg, hvornår systemet skal aktiveres."), field="active_from")
         elif values["active_from"] is None:
             raise SystemRuleError(_("Vælg dato og tid for aktiveringen."), field="active_from")
-        _check_window(values["active_from"], values["active_to"], at, from_changed=True)
+        _check_window(
+            values["active_from"], values["active_to"], at, from_changed=True, to_changed=True
+        )
         is_primary = (
             organisation.is_authority
             and values["is_receiver"]
@@ -311,10 +332,13 @@ def system_update(
         organisation = _locked_organisation(system.organisation)
         current = MailSystem.objects.alive().select_for_update().get(pk=system.pk)
         values = {name: getattr(current, name) for name in EDITABLE_FIELDS}
+        changes = dict(changes)
+        if "allowed_ips" in changes:  # a tuple from the form is the same list as stored
+            changes["allowed_ips"] = list(changes["allowed_ips"] or ())
         changed = {n: v for n, v in changes.items() if v != values[n]}
         if current.template_id is not None:
             for name in changed:
-                if name in TEMPLATE_FIELDS:
+                if name in TEMPLATE_FIELDS or name in TEMPLATE_IMPLIED:
                     raise SystemRuleError(
                         _("Feltet er låst, da systemet er opsat via et standard leverandørsystem."),
                         field=name,
@@ -331,13 +355,12 @@ def system_update(
         _drop_unused(values, needs)
         changed = {n: values[n] for n in EDITABLE_FIELDS if values[n] != getattr(current, n)}
         _check_window(
-            values["active_from"], values["active_to"], at, from_changed="active_from" in changed
+            values["active_from"],
+            values["active_to"],
+            at,
+            from_changed="active_from" in changed,
+            to_changed="active_to" in changed,
         )
-        new_to = values["active_to"]
-        if "active_to" in changed and new_to is not None and new_to < at - PAST_TOLERANCE:
-            raise SystemRuleError(
-                _("Deaktiveringstidspunktet ligger i fortiden."), field="active_to"
-            )
         before_primary = current.is_primary
         if values["is_receiver"] and not current.is_receiver:
             _check_company_receiver(organisation, exclude=current.pk)
