@@ -285,6 +285,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},  # one INFO line per glyph subset in every PDF
     },
 }
 FORM_RENDERER = "adgang.ui.forms.DKFDSFormRenderer"
