@@ -127,8 +127,8 @@ class WizardDriver:
         """ "Tilbage" (or "Redigér" from the summary) with what is typed on `step`."""
         return self.post(step, data, wizard_goto_step=to)
 
-    def cancel(self, step: str, data: dict | None = None):
-        return self.post(step, data, wizard_cancel="1")
+    def cancel(self, step: str, data: dict | None = None, *, follow: bool = True):
+        return self.post(step, data, follow=follow, wizard_cancel="1")
 
     def fill_until(self, last: str, steps: Steps):
         """Post every input step up to and including `last`; the response of the last post."""

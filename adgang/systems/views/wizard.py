@@ -263,7 +263,9 @@ class SystemCreateWizard(AccessMixin, NamedUrlSessionWizardView):
         if form.is_bound:
             form.is_valid()
         if error["field"] in form.fields and form.is_bound:
-            form.add_error(error["field"], error["message"])
+            # The form may already refuse the same thing by itself (the rule changed since).
+            if error["message"] not in form.errors.get(error["field"], []):
+                form.add_error(error["field"], error["message"])
         else:
             messages.error(self.request, error["message"])
 
