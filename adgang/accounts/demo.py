@@ -9,9 +9,14 @@ from django.db import transaction
 from adgang.accounts import rights as r
 from adgang.accounts import services
 from adgang.accounts.models import Membership, Organisation, OrganisationKind
+from adgang.audit.models import Subject
+from adgang.audit.services import SYSTEM, action_record
 from adgang.registers import demo as register_demo
 
 PLATFORM_CVR = "34051178"  # Digitaliseringsstyrelsen, the platform operator
+# A second, fictional system supplier (valid CVR control digit; not in the synthetic
+# register), so the wizard's supplier list has a choice (SPEC §3 standard supplier systems).
+LEVERANDOER_T_CVR = "24681351"
 MYNDIGHED = OrganisationKind.MYNDIGHED
 VIRKSOMHED = OrganisationKind.VIRKSOMHED
 
@@ -21,7 +26,10 @@ ORGANISATIONS = {
     "B": (register_demo.VIRKSOMHED_B.cvr, register_demo.VIRKSOMHED_B.name, VIRKSOMHED),
     "S": (register_demo.LEVERANDOER_S.cvr, register_demo.LEVERANDOER_S.name, VIRKSOMHED),
     "D": (PLATFORM_CVR, "Digitaliseringsstyrelsen", MYNDIGHED),
+    "T": (LEVERANDOER_T_CVR, "Leverandør T ApS", VIRKSOMHED),
 }
+# Organisations that publish standard supplier systems (`Organisation.is_system_supplier`).
+SYSTEM_SUPPLIERS = ("S", "T")
 
 # (organisation, RID, name, rights): a person for every right, plus Charlie with none.
 PEOPLE = (
@@ -37,6 +45,7 @@ PEOPLE = (
     ("M", "2001", "Maja Madsen", [r.SYSTEMADMINISTRATOR, r.KONTAKTSTRUKTURADMINISTRATOR]),
     ("B", "3001", "Birgitte Bach", [r.SYSTEMADMINISTRATOR, r.STATISTIKADMINISTRATOR]),
     ("S", "4001", "Sune Storm", [r.SYSTEMADMINISTRATOR]),
+    ("T", "6001", "Tina Thomsen", [r.SYSTEMADMINISTRATOR]),
     ("D", "9001", "Dorte Dahl", [r.SYSTEMFORVALTER]),
 )
 
@@ -68,4 +77,25 @@ def load() -> dict[str, int]:
                 rid=other_rid,
                 rights=rights,
             )
+    for key in SYSTEM_SUPPLIERS:
+        _flag_supplier(Organisation.objects.get(cvr=ORGANISATIONS[key][0]))
     return {"organisations": len(ORGANISATIONS), "people": len(PEOPLE)}
+
+
+def _flag_supplier(organisation: Organisation) -> None:
+    """Mark a demo organisation as a system supplier, logged like every change (SPEC §14)."""
+    if organisation.is_system_supplier:
+        return
+    organisation.is_system_supplier = True
+    organisation.save(update_fields=["is_system_supplier"])
+    action_record(
+        actor=SYSTEM,
+        organisation=organisation,
+        subject=Subject.BRUGER,
+        event="Redigeret",
+        object_id=organisation.cvr,
+        object_name=organisation.name,
+        field="is_system_supplier",
+        before=False,
+        after=True,
+    )
