@@ -6,8 +6,10 @@ with a Danish message fit to show next to the field. Forms, the details page's e
 """
 
 import base64
+import binascii
 import hashlib
 import ipaddress
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -17,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import load_ssh_public_key
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
+from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 
 from adgang.registers.validation import RegisterInputError, normalise_cvr
@@ -25,6 +27,10 @@ from adgang.systems.models import MAX_IP_ADDRESSES, NAME_MAX_LENGTH, URL_MAX_LEN
 
 MIN_RSA_BITS = 2048
 MAX_SSH_KEY_LENGTH = 16_384
+EMAIL_MAX_LENGTH = 254  # the model field's length (RFC 5321 path limit)
+# Digits with the usual separators, "+" only in front: phonenumbers would otherwise read
+# letters as a keypad word ("33 12 AB CD" → 33 12 22 23).
+PHONE_CHARACTERS = re.compile(r"\+?[0-9 ().\-]+")
 
 
 def validate_name(value: str, *, empty_message: str | None = None) -> str:
@@ -62,6 +68,8 @@ def _parse_range(token: str) -> str:
         % {"value": token},
         code="invalid_range",
     )
+    if "%" in token:  # an IPv6 zone ("fe80::1%eth0") names a local interface, not a caller
+        raise problem
     if "/" in token:
         try:
             return str(ipaddress.ip_network(token))
@@ -93,9 +101,14 @@ def _parse_range(token: str) -> str:
     return f"{start}-{end}"
 
 
+_RANGE_DASH = re.compile(r"\s*-\s*")
+
+
 def parse_allowed_ips(text: str) -> AllowedIps:
     """Addresses separated by commas, spaces or new lines, or one range (CIDR or a–b)."""
-    tokens = [t for t in (text or "").replace(",", " ").replace(";", " ").split() if t]
+    # "10.0.0.1 - 10.0.0.9" is one range, not two addresses and a dash.
+    text = _RANGE_DASH.sub("-", text or "")
+    tokens = [t for t in text.replace(",", " ").replace(";", " ").split() if t]
     if not tokens:
         raise ValidationError(_("Angiv mindst én IP-adresse eller én IP-range."), code="required")
     ranges = [t for t in tokens if _is_range(t)]
@@ -111,6 +124,8 @@ def parse_allowed_ips(text: str) -> AllowedIps:
     addresses: list[str] = []
     for token in tokens:
         try:
+            if "%" in token:  # a zone id is local to a host; see _parse_range
+                raise ValueError(token)
             address = str(ipaddress.ip_address(token))
         except ValueError:
             raise ValidationError(
@@ -128,27 +143,37 @@ def parse_allowed_ips(text: str) -> AllowedIps:
     return AllowedIps(addresses=tuple(addresses))
 
 
+def _forms(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> tuple:
+    """An address and its other spelling: 192.0.2.1 and ::ffff:192.0.2.1 are one caller.
+
+    A dual-stack proxy reports IPv4 callers in the mapped IPv6 form, and an administrator
+    may have typed either.
+    """
+    if isinstance(ip, ipaddress.IPv6Address):
+        return (ip, ip.ipv4_mapped) if ip.ipv4_mapped is not None else (ip,)
+    return (ip, ipaddress.IPv6Address(f"::ffff:{ip}"))
+
+
 def ip_allowed(client_ip: str, *, addresses: list[str], ip_range: str) -> bool:
     """Is `client_ip` one of the addresses or inside the range? (used by authentication)."""
     try:
-        ip = ipaddress.ip_address(client_ip)
+        client = _forms(ipaddress.ip_address(client_ip))
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
     if ip_range:
         if "/" in ip_range:
-            return ip in ipaddress.ip_network(ip_range)
+            network = ipaddress.ip_network(ip_range)
+            return any(ip in network for ip in client)
         first, _sep, last = ip_range.partition("-")
         start, end = ipaddress.ip_address(first), ipaddress.ip_address(last)
-        return ip.version == start.version and start <= ip <= end
-    return any(ip == ipaddress.ip_address(a) for a in addresses)
+        return any(ip.version == start.version and start <= ip <= end for ip in client)
+    allowed = {form for a in addresses for form in _forms(ipaddress.ip_address(a))}
+    return any(ip in allowed for ip in client)
 
 
 def _host_is_internal(host: str) -> bool:
-    if host.lower() in {"localhost", "localhost.localdomain"} or host.lower().endswith(
-        ".localhost"
-    ):
+    host = host.lower().rstrip(".")  # "localhost." is localhost
+    if host in {"localhost", "localhost.localdomain"} or host.endswith(".localhost"):
         return True
     try:
         ip = ipaddress.ip_address(host.strip("[]"))
@@ -204,15 +229,39 @@ def validate_https_url(value: str, *, what: str) -> str:
             % {"what": what},
             code="internal",
         )
+    try:
+        # Host names as DNS allows them; this also refuses numeric shorthands such as
+        # "127.1" or "2130706433" that a resolver would read as a loopback address.
+        URLValidator(schemes=["https"])(url)
+    except ValidationError:
+        raise ValidationError(
+            _("%(what)s skal være en fuld adresse, der begynder med https://, fx %(example)s.")
+            % {"what": what, "example": example},
+            code="invalid",
+        ) from None
     return url
 
 
+_PRIVATE_KEY_MARKERS = ("PRIVATE KEY", "PUTTY-USER-KEY-FILE")
+
+
+def _ssh_blob(encoded: str) -> bytes | None:
+    """The key's binary form, or None unless `encoded` is strict base64."""
+    try:
+        return base64.b64decode(encoded.encode("ascii"), validate=True)
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return None
+
+
 def validate_ssh_public_key(value: str) -> str:
-    """A valid OpenSSH public key: ed25519, ecdsa, or rsa of at least 2048 bit (SPEC §3)."""
+    """A valid OpenSSH public key: ed25519, ecdsa, or rsa of at least 2048 bit (SPEC §3).
+
+    The line is "<type> <base64 key> [comment]"; the comment may be any text.
+    """
     text = (value or "").strip()
     if not text:
         raise ValidationError(_("Indsæt systemets offentlige SSH-nøgle."), code="required")
-    if "PRIVATE KEY" in text.upper():
+    if any(marker in text.upper() for marker in _PRIVATE_KEY_MARKERS):
         raise ValidationError(
             _(
                 "Du har indsat en privat nøgle. Indsæt kun den offentlige nøgle (filen ender "
@@ -230,11 +279,21 @@ def validate_ssh_public_key(value: str) -> str:
     )
     if len(text) > MAX_SSH_KEY_LENGTH or "\n" in text or "\r" in text:
         raise unreadable
+    parts = text.split(None, 2)
+    if parts[0] == "ssh-dss":
+        # Checked by name: cryptography is dropping DSA, so it may not even parse it.
+        raise ValidationError(
+            _("DSA-nøgler understøttes ikke. Brug en ed25519-, ecdsa- eller RSA-nøgle."),
+            code="dsa",
+        )
+    blob = _ssh_blob(parts[1]) if len(parts) > 1 else None
+    if blob is None:
+        raise unreadable
     try:
-        key = load_ssh_public_key(text.encode("ascii"))
+        key = load_ssh_public_key(f"{parts[0]} {parts[1]}".encode("ascii"))
     except (ValueError, UnicodeEncodeError, TypeError, UnsupportedAlgorithm):
         raise unreadable from None
-    if isinstance(key, dsa.DSAPublicKey):
+    if isinstance(key, dsa.DSAPublicKey):  # pragma: no cover - refused by name above
         raise ValidationError(
             _("DSA-nøgler understøttes ikke. Brug en ed25519-, ecdsa- eller RSA-nøgle."),
             code="dsa",
@@ -266,7 +325,10 @@ def validate_email(value: str, *, required: bool = True) -> str:
         if required:
             raise ValidationError(_("Angiv en e-mailadresse."), code="required")
         return ""
-    EmailValidator(message=_("Indtast en gyldig e-mailadresse, fx it-drift@kommune.dk."))(email)
+    invalid = _("Indtast en gyldig e-mailadresse, fx it-drift@kommune.dk.")
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise ValidationError(invalid, code="invalid")
+    EmailValidator(message=invalid)(email)
     return email.lower() if email.count("@") == 1 else email
 
 
@@ -279,6 +341,8 @@ def validate_phone(value: str) -> str:
         _("Telefonnummeret er ikke gyldigt. Skriv fx 33 12 34 56 eller +45 33 12 34 56."),
         code="invalid",
     )
+    if not PHONE_CHARACTERS.fullmatch(text):
+        raise invalid
     try:
         number = phonenumbers.parse(text, "DK")
     except phonenumbers.NumberParseException:
@@ -290,8 +354,9 @@ def validate_phone(value: str) -> str:
 
 def ssh_key_fingerprint(public_key: str) -> str:
     """SHA256 fingerprint as `ssh-keygen -l` prints it, for the details page."""
-    parts = public_key.split()
-    if len(parts) < 2:
+    parts = (public_key or "").split()
+    blob = _ssh_blob(parts[1]) if len(parts) > 1 else None
+    if not blob:
         return ""
-    digest = hashlib.sha256(base64.b64decode(parts[1])).digest()
+    digest = hashlib.sha256(blob).digest()
     return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
