@@ -106,7 +106,12 @@ def valid_steps(types: frozenset[str] = frozenset({"sender"}), protocol="REST_PU
 class WizardDriver:
     def __init__(self, client, organisation) -> None:
         self.client = client
-        self.management = f"systems_create_{organisation.pk.hex}-current_step"
+        self.prefix = f"systems_create_{organisation.pk.hex}"
+        self.management = f"{self.prefix}-current_step"
+
+    def stored(self) -> dict:
+        """The step data the wizard keeps in the session, by step."""
+        return self.client.session.get(f"wizard_{self.prefix}", {}).get("step_data", {})
 
     def start(self):
         return self.client.get(BASE, follow=True)
