@@ -74,8 +74,8 @@ class Node:
 
     def find_all(self, tag: str | None = None, **attrs) -> list[Node]:
         """Descendants with this tag (any if None) whose attributes have these values
-        (`data_testid=` for data-testid; `True` = present)."""
-        wanted = {key.replace("_", "-"): value for key, value in attrs.items()}
+        (`data_testid=` for data-testid, `class_=` for class; `True` = present)."""
+        wanted = {key.rstrip("_").replace("_", "-"): value for key, value in attrs.items()}
         found = []
         for node in self.iter():
             if tag is not None and node.tag != tag:
