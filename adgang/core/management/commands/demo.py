@@ -7,7 +7,10 @@ in its own transaction, so a later app can rely on what an earlier one made.
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
-DEMO_STEPS = ("adgang.accounts.demo.load",)
+DEMO_STEPS = (
+    "adgang.accounts.demo.load",
+    "adgang.systems.demo.load",
+)
 
 
 class Command(BaseCommand):
