@@ -128,6 +128,27 @@ def _display(name: str, value):
     return value
 
 
+def _log_fields(
+    *, actor: Actor, system: MailSystem, event: str, changes: Mapping[str, tuple], **extra
+) -> None:
+    """One log entry per changed field (SPEC §14), keyed by field name, not label.
+
+    Two fields share the label "Navn" (the system's and the technical contact's), so a
+    mapping keyed by label would silently drop one of them.
+    """
+    for name, change in changes.items():
+        action_record_changes(
+            actor=actor,
+            organisation=system.organisation,
+            subject=Subject.SYSTEM,
+            event=event,
+            object_id=system.pk,
+            object_name=system.name,
+            changes={_label(name): change},
+            **extra,
+        )
+
+
 def _locked_organisation(organisation: Organisation) -> Organisation:
     return Organisation.objects.select_for_update().get(pk=organisation.pk)
 
@@ -300,14 +321,11 @@ def system_create(
         }
         logged["template"] = ("", template.name if template else "")
         logged["is_primary"] = ("", system.is_primary)
-        action_record_changes(
+        _log_fields(
             actor=actor,
-            organisation=organisation,
-            subject=Subject.SYSTEM,
+            system=system,
             event=_("Oprettet"),
-            object_id=system.pk,
-            object_name=system.name,
-            changes={_label(name): change for name, change in logged.items()},
+            changes=logged,
             power_of_attorney=system.delegated_cvr,
         )
     warnings = []
@@ -377,26 +395,16 @@ def system_update(
             current.is_primary = False
         if not changed and before_primary == current.is_primary:
             return current
-        log = {
-            _label(n): (_display(n, getattr(current, n)), _display(n, values[n])) for n in changed
-        }
+        log = {n: (_display(n, getattr(current, n)), _display(n, values[n])) for n in changed}
         if before_primary != current.is_primary:
-            log[_label("is_primary")] = (before_primary, current.is_primary)
+            log["is_primary"] = (before_primary, current.is_primary)
         for name, value in changed.items():
             setattr(current, name, value)
         current.state = current.state_at(at)
         current.version += 1
         current.updated_at = at
         current.save()
-        action_record_changes(
-            actor=actor,
-            organisation=organisation,
-            subject=Subject.SYSTEM,
-            event=_("Ændret"),
-            object_id=current.pk,
-            object_name=current.name,
-            changes=log,
-        )
+        _log_fields(actor=actor, system=current, event=_("Ændret"), changes=log)
     return current
 
 
