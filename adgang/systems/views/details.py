@@ -10,16 +10,16 @@ with its message and nothing is saved — the page never silently drops what was
 
 import copy
 from datetime import datetime
+from functools import wraps
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_safe
 
 from adgang.accounts import rights as r
 from adgang.accounts.access import rights_required
@@ -328,15 +328,35 @@ def _protocol_fields(form: ConnectionForm, system: MailSystem) -> list[dict]:
     return rows
 
 
-def _system(request, pk) -> MailSystem:
-    return selectors.system_get(request.acting.organisation, pk)
+READ = ("GET", "HEAD")
+READ_AND_POST = ("GET", "HEAD", "POST")
+
+
+def own_system(methods: tuple[str, ...]):
+    """Hand the view the acting organisation's system `pk`.
+
+    Another organisation's system answers 404 whatever the method (a 405 first would not
+    reveal it either, but one answer for every URL is simpler to test and to reason about);
+    then a method the view does not take answers 405.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, pk, *args, **kwargs):
+            system = selectors.system_get(request.acting.organisation, pk)
+            if request.method not in methods:
+                return HttpResponseNotAllowed(methods)
+            return view(request, system, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 @rights_required(r.SYSTEMADMINISTRATOR)
-@require_safe
-def detail(request, pk):
+@own_system(READ)
+def detail(request, system: MailSystem):
     """Every setting, grouped, with "Redigér" where the rules allow a change (SPEC §3)."""
-    system = _system(request, pk)
     at = now()
     groups = presentation.system_groups(system)
     locked_rows = _locked_rows(system, at)
@@ -359,10 +379,9 @@ def detail(request, pk):
 
 
 @rights_required(r.SYSTEMADMINISTRATOR)
-@require_safe
-def detail_pdf(request, pk):
+@own_system(READ)
+def detail_pdf(request, system: MailSystem):
     """ "Download": the settings, status and last use as a PDF (SPEC §3, §14)."""
-    system = _system(request, pk)
     at = now()
     content = pdf_render(
         title=f"{system.name} - {system.type_title}",
@@ -375,10 +394,9 @@ def detail_pdf(request, pk):
 
 
 @rights_required(r.SYSTEMADMINISTRATOR)
-@require_http_methods(["GET", "HEAD", "POST"])
-def edit(request, pk, group):
+@own_system(READ_AND_POST)
+def edit(request, system: MailSystem, group):
     """ "Redigér" of one group; the service decides and logs field, before and after."""
-    system = _system(request, pk)
     if group not in presentation.GROUPS:
         raise Http404
     at = now()
@@ -429,10 +447,9 @@ def edit(request, pk, group):
 
 
 @rights_required(r.SYSTEMADMINISTRATOR)
-@require_http_methods(["GET", "HEAD", "POST"])
-def delete(request, pk):
+@own_system(READ_AND_POST)
+def delete(request, system: MailSystem):
     """ "Slet" with a confirm page; an authority's primary system only as the last receiver."""
-    system = _system(request, pk)
     if request.method == "POST":
         try:
             services.system_delete(actor=Actor.of(request.acting), system=system)
@@ -446,10 +463,9 @@ def delete(request, pk):
 
 
 @rights_required(r.SYSTEMADMINISTRATOR)
-@require_http_methods(["GET", "HEAD", "POST"])
-def make_primary(request, pk):
+@own_system(READ_AND_POST)
+def make_primary(request, system: MailSystem):
     """ "Vælg som primærsystem" with the confirm naming the current and new primary (§5.2)."""
-    system = _system(request, pk)
     organisation = request.acting.organisation
     if not organisation.is_authority or not system.is_receiver:
         messages.error(request, _("Kun en myndigheds modtagersystemer kan være primærsystem."))
@@ -476,14 +492,13 @@ def make_primary(request, pk):
 
 
 @rights_required(r.SYSTEMADMINISTRATOR)
-@require_http_methods(["GET", "HEAD", "POST"])
-def renew_key(request, pk):
+@own_system(READ_AND_POST)
+def renew_key(request, system: MailSystem):
     """ "Forny API-key": a new secret, shown once in the answer to the POST (SPEC §3).
 
     The old key stops working when the service commits. The new one is in this response only:
     not in a URL, not stored, and the response may not be cached.
     """
-    system = _system(request, pk)
     if request.method == "POST":
         api_key = services.system_renew_api_key(actor=Actor.of(request.acting), system=system)
         response = render(request, "systems/new_key.html", {"system": system, "api_key": api_key})
