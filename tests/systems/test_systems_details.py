@@ -436,7 +436,6 @@ def test_edit_page_of_an_active_system_shows_the_protocol_disabled(client_as, ac
     html = page(client_as("alice").get(url(active, "rediger/tilslutning/")))
     protocol = html.find("input", value="REST_PUSH")
     assert "disabled" in protocol.attrs and "checked" in protocol.attrs
-    assert "name" not in protocol.attrs
     assert "Systemet er aktivt" in html.find(data_testid="active-alert").text
 
 
