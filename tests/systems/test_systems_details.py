@@ -404,6 +404,35 @@ def test_edit_of_an_active_system_changes_the_deactivation(client_as, active):
     ]
 
 
+def test_edit_of_a_deactivated_system_keeps_its_past_activation(personas, client_as):
+    """Only a newly chosen activation time must lie ahead; moving the deactivation time of a
+    deactivated system into the future activates it again."""
+    system = system_make(
+        personas.alice,
+        name="Deaktiveret",
+        activation=Activation.AT,
+        active_from=T0 - timedelta(days=9),
+        active_to=T0 - timedelta(days=1),
+        now=T0 - timedelta(days=10),
+    ).system
+    response = client_as("alice").post(
+        url(system, "rediger/aktivering/"),
+        {
+            "activation": "at",
+            "activate_date": "2026-02-21",
+            "activate_time": "10:00",
+            "deactivate": "on",
+            "deactivate_date": "2026-12-31",
+            "deactivate_time": "12:00",
+        },
+    )
+    assert response.status_code == 302
+    system = fresh(system)
+    assert system.active_from == T0 - timedelta(days=9)
+    assert system.active_to == datetime(2026, 12, 31, 11, 0, tzinfo=UTC)
+    assert system.is_active_at(T0)
+
+
 def test_edit_of_an_active_system_changes_its_addresses(client_as, active):
     response = client_as("alice").post(
         url(active, "rediger/tilslutning/"),

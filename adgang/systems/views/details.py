@@ -11,8 +11,10 @@ with its message and nothing is saved — the page never silently drops what was
 import copy
 from datetime import datetime
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
@@ -32,7 +34,7 @@ from adgang.systems.documents import system_pdf_sections, system_status_rows
 from adgang.systems.forms import TYPE_CHOICES, ActivationForm, ConnectionForm, ContactForm
 from adgang.systems.models import NAME_MAX_LENGTH, MailSystem, Protocol
 from adgang.systems.rules import protocols_for, requirements, types_of
-from adgang.systems.services import SystemRuleError
+from adgang.systems.services import Activation, SystemRuleError
 
 SYSTEM, CONNECTION, ACTIVATION, CONTACT = presentation.GROUPS
 ACTIVATION_FIELDS = ("activation", "activate_date", "activate_time")
@@ -146,6 +148,27 @@ class SystemEditForm(forms.Form):
         return types
 
 
+class ActivationEditForm(ActivationForm):
+    """The wizard's "Aktivering" for an existing system.
+
+    Only a newly chosen activation time must lie ahead (SPEC §3; the service's rule too): the
+    unchanged time of a deactivated system is of course in the past, and refusing it would
+    make a new deactivation time impossible to set.
+    """
+
+    def __init__(self, *args, current_from: datetime | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_from = current_from
+
+    def _activation(self, data):
+        day, time = data.get("activate_date"), data.get("activate_time")
+        if data.get("activation") == Activation.AT and day and time and self.current_from:
+            chosen = datetime.combine(day, time, tzinfo=ZoneInfo(settings.TIME_ZONE))
+            if _same_minute(chosen, self.current_from):
+                return self.current_from
+        return super()._activation(data)
+
+
 def _system_initial(system: MailSystem, group: str, at: datetime) -> dict:
     if group == SYSTEM:
         return {
@@ -198,12 +221,13 @@ def _group_form(system: MailSystem, group: str, at: datetime, data=None) -> form
                 form.fields[name].disabled = True
         return form
     if group == ACTIVATION:
-        return ActivationForm(
+        return ActivationEditForm(
             data,
             initial=initial,
             now=at,
             activation_locked=active,
             active_from=system.active_from,
+            current_from=system.active_from,
         )
     form = ContactForm(data, initial=initial)
     if templated:
