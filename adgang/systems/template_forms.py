@@ -23,6 +23,17 @@ from adgang.systems.template_services import TemplateSpec
 DESCRIPTION_MAX_LENGTH = SystemTemplate._meta.get_field("description").max_length
 
 
+REQUIRED_MESSAGES = {
+    "name": _("Giv standard leverandørsystemet et navn."),
+    "types": _("Vælg, om systemet skal opsættes som afsendersystem, modtagersystem eller begge."),
+    "protocol": _("Vælg en protokol."),
+    "ips": _("Angiv mindst én IP-adresse eller én IP-range."),
+    "contact_name": _("Angiv navnet på den tekniske kontakt."),
+    "contact_email": _("Angiv en e-mailadresse."),
+    "contact_phone": _("Angiv et telefonnummer."),
+}
+
+
 def _field(form_class, name: str) -> forms.Field:
     return copy.deepcopy(form_class.base_fields[name])
 
@@ -92,6 +103,11 @@ class TemplateForm(forms.Form):
         self.fields["receipt_endpoint"].help_text = _(
             "Kræves for afsendersystemer med REST PUSH. Skal benytte SSL (https)."
         )
+        # Required in the page's eyes (no "(frivilligt)"), with the wizard's messages; the
+        # endpoints stay optional here since only some protocols need them.
+        for name, message in REQUIRED_MESSAGES.items():
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = message
         if types_locked:
             # Systems use the template: their type and protocol cannot change under them.
             for name in ("types", "protocol"):
