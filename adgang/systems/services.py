@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from adgang.accounts.models import Organisation
 from adgang.audit.models import Subject
 from adgang.audit.services import SYSTEM, Actor, action_record, action_record_changes
 from adgang.core.clock import now as clock_now
+from adgang.systems import validation
 from adgang.systems.apikeys import apikey_header, apikey_issue
 from adgang.systems.models import MailSystem, Protocol, SystemState, SystemTemplate, state_at
 from adgang.systems.rules import Requirements, requirements, types_of
@@ -197,6 +199,52 @@ def _drop_unused(values: dict, needs: Requirements) -> None:
         values["move_post_from_virk"] = False
 
 
+def _optional(check):
+    return lambda value: check(value) if value else ""
+
+
+# How each typed field is checked and normalised, and the field the refusal is shown on.
+_VALUE_CHECKS = {
+    "name": validation.validate_name,
+    "supplier_name": _optional(validation.validate_name),
+    "endpoint": _optional(lambda v: validation.validate_https_url(v, what=_("End point"))),
+    "receipt_endpoint": _optional(
+        lambda v: validation.validate_https_url(v, what=_("Kvitterings-end point"))
+    ),
+    "ssh_public_key": _optional(validation.validate_ssh_public_key),
+    "delegated_cvr": validation.validate_delegated_cvr,
+    "contact_name": lambda v: validation.validate_name(
+        v, empty_message=_("Angiv navnet på den tekniske kontakt.")
+    ),
+    "contact_email": validation.validate_email,
+    "contact_phone": validation.validate_phone,
+    "extra_email": lambda v: validation.validate_email(v, required=False),
+}
+
+
+def _check_values(values: dict, names) -> None:
+    """Check and normalise typed values with the forms' own validation (SPEC §3, §14).
+
+    The forms have checked them already; this keeps every caller (a view, the command, a
+    script) from storing what the forms would refuse. Required-by-protocol and unused fields
+    are settled by `_check_combination` and `_drop_unused` first.
+    """
+    names = set(names)
+    try:
+        for name, check in _VALUE_CHECKS.items():
+            if name in names:
+                field_name = name
+                values[name] = check(values[name] or "")
+        if names & {"allowed_ips", "ip_range"}:
+            field_name = "ips"
+            parsed = validation.parse_allowed_ips(
+                values["ip_range"] or " ".join(values["allowed_ips"])
+            )
+            values["allowed_ips"], values["ip_range"] = list(parsed.addresses), parsed.range
+    except ValidationError as error:
+        raise SystemRuleError(error.messages[0], field=field_name) from None
+
+
 def _check_company_receiver(organisation: Organisation, *, exclude: uuid.UUID | None) -> None:
     if organisation.is_authority:
         return
@@ -277,6 +325,11 @@ def system_create(
             _apply_template(values, template)
         needs = _check_combination(values)
         _drop_unused(values, needs)
+        # A standard supplier system's fields were checked when the supplier saved it.
+        _check_values(
+            values,
+            EDITABLE_FIELDS - (set(TEMPLATE_FIELDS) | set(TEMPLATE_IMPLIED) if template else set()),
+        )
         if values["is_receiver"]:
             _check_company_receiver(organisation, exclude=None)
         if spec.activation == Activation.NOW:
@@ -371,6 +424,9 @@ def system_update(
         values.update(changed)
         needs = _check_combination(values)
         _drop_unused(values, needs)
+        changed = {n for n in EDITABLE_FIELDS if values[n] != getattr(current, n)}
+        _check_values(values, changed)
+        # Normalising may turn a change back into the stored value ("33123456").
         changed = {n: values[n] for n in EDITABLE_FIELDS if values[n] != getattr(current, n)}
         _check_window(
             values["active_from"],
