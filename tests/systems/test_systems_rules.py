@@ -714,3 +714,128 @@ def test_a_deleted_system_cannot_be_changed(personas):
     system_delete(actor=actor_of(personas.alice), system=system)
     with pytest.raises(MailSystem.DoesNotExist):
         update(personas.alice, system, name="Igen")
+
+
+# --- typed values are checked by the service too --------------------------------------
+
+# (spec field, bad value, error field, message): what the forms refuse, the service refuses,
+# so a script or a tampered request cannot store it either.
+BAD_VALUES = [
+    ("name", "  ", "name", "Giv systemet et navn."),
+    ("name", "x" * 101, "name", "Navnet må højst være 100 tegn (du har skrevet 101)."),
+    ("allowed_ips", ("10.0.0.300",), "ips", "»10.0.0.300« er ikke en gyldig IP-adresse."),
+    (
+        "allowed_ips",
+        tuple(f"192.0.2.{n}" for n in range(1, 34)),
+        "ips",
+        "Du kan højst angive 32 IP-adresser (du har angivet 33).",
+    ),
+    (
+        "endpoint",
+        "http://post.kommune-a.dk/modtag",
+        "endpoint",
+        "End point skal benytte SSL (https-protokol), fx https://post.eksempel.dk/modtag.",
+    ),
+    (
+        "receipt_endpoint",
+        "/kvittering",
+        "receipt_endpoint",
+        "Kvitterings-end point skal være en fuld adresse, der begynder med https://, fx "
+        "https://post.eksempel.dk/modtag.",
+    ),
+    ("delegated_cvr", "10150818", "delegated_cvr", "CVR-nummeret er ikke gyldigt (kontrolciffer)."),
+    (
+        "contact_email",
+        "it-drift",
+        "contact_email",
+        "Indtast en gyldig e-mailadresse, fx it-drift@kommune.dk.",
+    ),
+    (
+        "contact_phone",
+        "ring til IT",
+        "contact_phone",
+        "Telefonnummeret er ikke gyldigt. Skriv fx 33 12 34 56 eller +45 33 12 34 56.",
+    ),
+    ("contact_name", "", "contact_name", "Angiv navnet på den tekniske kontakt."),
+    (
+        "extra_email",
+        "vagt@",
+        "extra_email",
+        "Indtast en gyldig e-mailadresse, fx it-drift@kommune.dk.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("spec_field", "value", "field", "message"),
+    BAD_VALUES,
+    ids=[f"{b[0]}-{i}" for i, b in enumerate(BAD_VALUES)],
+)
+def test_create_refuses_what_the_forms_refuse(personas, spec_field, value, field, message):
+    refused(
+        lambda: create(personas.alice, BOTH, Protocol.REST_PUSH, **{spec_field: value}),
+        field=field,
+        message=message,
+    )
+
+
+@pytest.mark.parametrize(
+    ("spec_field", "value", "field", "message"),
+    BAD_VALUES,
+    ids=[f"{b[0]}-{i}" for i, b in enumerate(BAD_VALUES)],
+)
+def test_update_refuses_what_the_forms_refuse(personas, spec_field, value, field, message):
+    system = create(personas.alice, BOTH, Protocol.REST_PUSH).system
+    refused(
+        lambda: update(personas.alice, system, **{spec_field: value}), field=field, message=message
+    )
+
+
+def test_create_refuses_a_private_ssh_key(personas):
+    refused(
+        lambda: create(
+            personas.alice,
+            SENDER,
+            Protocol.SFTP,
+            ssh_public_key="-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END ...-----",
+        ),
+        field="ssh_public_key",
+        message=(
+            "Du har indsat en privat nøgle. Indsæt kun den offentlige nøgle (filen ender typisk "
+            "på .pub), og lav et nyt nøglepar, da den private nøgle ikke længere kan regnes for "
+            "hemmelig."
+        ),
+    )
+
+
+def test_create_stores_typed_values_normalised(personas):
+    system = reload(
+        create(
+            personas.alice,
+            name="  ESDH   post ",
+            allowed_ips=("2001:DB8::1", "192.0.2.1", "192.0.2.1"),
+            contact_email="IT-Drift@Kommune-A.DK",
+            contact_phone="33123456",
+            delegated_cvr="10 15 08 17",
+        ).system
+    )
+    assert system.name == "ESDH post"
+    assert system.allowed_ips == ["2001:db8::1", "192.0.2.1"]
+    assert (system.contact_email, system.contact_phone) == (
+        "it-drift@kommune-a.dk",
+        "+45 33 12 34 56",
+    )
+    assert system.delegated_cvr == "10150817"
+
+
+def test_update_with_the_same_value_spelled_differently_is_no_change(personas):
+    system = create(personas.alice).system
+    before = snapshot()
+    update(personas.alice, system, contact_phone="33 12 34 56", allowed_ips=[ALLOWED_IP])
+    assert snapshot() == before
+
+
+def test_update_of_a_range_is_normalised(personas):
+    system = create(personas.alice, activation=Activation.NEVER).system
+    update(personas.alice, system, allowed_ips=[], ip_range="10.0.0.1 - 10.0.0.9")
+    assert (reload(system).allowed_ips, reload(system).ip_range) == ([], "10.0.0.1-10.0.0.9")
