@@ -38,6 +38,7 @@ IP_NOT_ALLOWED = AuthRefusal(
     "ip.not.allowed", 403, "The calling IP address is not allowed for this system."
 )
 INACTIVE = AuthRefusal("system.not.active", 403, "The system is not active.")
+_NO_HASH = "0" * 64  # the SHA-256 of no secret we ever issue
 
 
 def authenticate_system(
@@ -56,7 +57,9 @@ def authenticate_system(
         .filter(pk=system_id, api_key_prefix=secret[:PREFIX_LENGTH])
         .first()
     )
-    if system is None or not apikey_matches(secret, stored_hash=system.api_key_hash):
+    # Hash and compare also when no row matched, so the answer takes as long either way.
+    stored_hash = system.api_key_hash if system is not None else _NO_HASH
+    if not apikey_matches(secret, stored_hash=stored_hash) or system is None:
         return BAD_CREDENTIALS
     if not ip_allowed(client_ip, addresses=system.allowed_ips, ip_range=system.ip_range):
         return IP_NOT_ALLOWED

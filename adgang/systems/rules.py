@@ -46,9 +46,9 @@ def types_of(*, is_sender: bool, is_receiver: bool) -> frozenset[str]:
 
 def protocols_for(types: frozenset[str]) -> list[str]:
     """The protocols the wizard offers for these types, in the table's order."""
-    return [protocol for (t, protocol) in COMBINATIONS if t == types]
+    return [protocol for (t, protocol) in COMBINATIONS if t == frozenset(types)]
 
 
 def requirements(types: frozenset[str], protocol: str) -> Requirements | None:
     """What the combination needs, or None when it is not one of SPEC §3's combinations."""
-    return COMBINATIONS.get((types, protocol))
+    return COMBINATIONS.get((frozenset(types), protocol))

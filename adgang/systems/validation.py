@@ -10,6 +10,7 @@ import binascii
 import hashlib
 import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -33,10 +34,17 @@ EMAIL_MAX_LENGTH = 254  # the model field's length (RFC 5321 path limit)
 PHONE_CHARACTERS = re.compile(r"\+?[0-9 ().\-]+")
 
 
+def _has_control_character(text: str) -> bool:
+    # NUL and friends: PostgreSQL refuses NUL in text, and none belongs in a name or URL.
+    return any(unicodedata.category(c) == "Cc" for c in text)
+
+
 def validate_name(value: str, *, empty_message: str | None = None) -> str:
     name = " ".join((value or "").split())
     if not name:
         raise ValidationError(empty_message or _("Giv systemet et navn."), code="required")
+    if _has_control_character(name):
+        raise ValidationError(_("Navnet indeholder tegn, der ikke kan bruges."), code="invalid")
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError(
             _("Navnet må højst være %(max)d tegn (du har skrevet %(count)d).")
@@ -204,7 +212,13 @@ def validate_https_url(value: str, *, what: str) -> str:
         port = parts.port
     except ValueError:
         parts, port = None, None
-    if parts is None or not parts.scheme or not parts.hostname or any(c.isspace() for c in url):
+    if (
+        parts is None
+        or not parts.scheme
+        or not parts.hostname
+        or any(c.isspace() for c in url)
+        or _has_control_character(url)
+    ):
         raise ValidationError(
             _("%(what)s skal være en fuld adresse, der begynder med https://, fx %(example)s.")
             % {"what": what, "example": example},
@@ -277,8 +291,8 @@ def validate_ssh_public_key(value: str) -> str:
         ),
         code="invalid",
     )
-    if len(text) > MAX_SSH_KEY_LENGTH or "\n" in text or "\r" in text:
-        raise unreadable
+    if len(text) > MAX_SSH_KEY_LENGTH or _has_control_character(text):
+        raise unreadable  # also more than one line
     parts = text.split(None, 2)
     if parts[0] == "ssh-dss":
         # Checked by name: cryptography is dropping DSA, so it may not even parse it.
