@@ -13,7 +13,14 @@ from django.db import IntegrityError, transaction
 from adgang.core.clock import now as clock_now
 from adgang.systems.auth import authenticate_system
 from adgang.systems.models import MailSystem, Protocol, SystemTemplate
-from adgang.systems.rules import BOTH, COMBINATIONS, RECEIVER, SENDER, requirements
+from adgang.systems.rules import (
+    BOTH,
+    COMBINATIONS,
+    RECEIVER,
+    SENDER,
+    protocols_for,
+    requirements,
+)
 from adgang.systems.selectors import systems_of
 from adgang.systems.services import (
     Activation,
@@ -169,6 +176,13 @@ def test_a_combination_refuses_a_missing_required_field(
         lambda: create(personas.alice, *pair, **{spec_field: empty}),
         field=form_field,
         message=message,
+    )
+
+
+def test_the_table_answers_for_sets_as_for_frozensets():
+    assert protocols_for({"sender"}) == protocols_for(SENDER)
+    assert requirements({"sender", "receiver"}, Protocol.REST_PUSH) == requirements(
+        BOTH, Protocol.REST_PUSH
     )
 
 
@@ -723,6 +737,8 @@ def test_a_deleted_system_cannot_be_changed(personas):
 BAD_VALUES = [
     ("name", "  ", "name", "Giv systemet et navn."),
     ("name", "x" * 101, "name", "Navnet må højst være 100 tegn (du har skrevet 101)."),
+    ("name", "Post\x00ind", "name", "Navnet indeholder tegn, der ikke kan bruges."),
+    ("supplier_name", "Lev\x00", "supplier_name", "Navnet indeholder tegn, der ikke kan bruges."),
     ("allowed_ips", ("10.0.0.300",), "ips", "»10.0.0.300« er ikke en gyldig IP-adresse."),
     (
         "allowed_ips",

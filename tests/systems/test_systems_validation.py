@@ -355,6 +355,8 @@ def test_validate_https_url_accepts_an_absolute_https_url(url, settings):
         ("https://post.kommune-a.dk/mod tag", FULL_ADDRESS),
         ("https://post.kommune-a.dk/\nmodtag", FULL_ADDRESS),
         ("https://post.kommune-a.dk\x00.evil/", FULL_ADDRESS),
+        ("https://post.kommune-a.dk/mod\x00tag", FULL_ADDRESS),
+        ("https://post.kommune-a.dk/mod\x7ftag", FULL_ADDRESS),
         ("https://[::1/modtag", FULL_ADDRESS),
         ("https://post.kommune-a.dk:99999/", FULL_ADDRESS),
         ("https://post.kommune-a.dk:abc/", FULL_ADDRESS),
@@ -542,6 +544,8 @@ def bad_keys() -> list:
         pytest.param(f"ssh-rsa {blob}", id="wrong-type-name"),
         pytest.param(f"---- BEGIN SSH2 PUBLIC KEY ----\n{blob}\n---- END", id="rfc4716"),
         pytest.param(f"{kind} {'A' * 20_000}", id="huge"),
+        pytest.param(f"{key} drift\x00", id="nul-in-comment"),
+        pytest.param(f"{kind} {blob}\rcomment", id="carriage-return"),
     ]
 
 
@@ -725,6 +729,8 @@ def test_validate_name_accepts_and_normalises_spaces(text, stored):
         ("", "Giv systemet et navn."),
         ("  \n ", "Giv systemet et navn."),
         ("x" * 101, "Navnet må højst være 100 tegn (du har skrevet 101)."),
+        ("Post\x00ind", "Navnet indeholder tegn, der ikke kan bruges."),
+        ("Post\x1bind", "Navnet indeholder tegn, der ikke kan bruges."),
     ],
 )
 def test_validate_name_refuses(text, message):
