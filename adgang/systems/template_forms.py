@@ -18,10 +18,7 @@ from adgang.systems import validation
 from adgang.systems.forms import TYPE_CHOICES, ConnectionForm, ContactForm
 from adgang.systems.models import NAME_MAX_LENGTH, Protocol, SystemTemplate
 from adgang.systems.rules import COMBINATIONS, protocols_for, requirements
-from adgang.systems.template_services import TemplateSpec
-
-DESCRIPTION_MAX_LENGTH = SystemTemplate._meta.get_field("description").max_length
-
+from adgang.systems.template_services import DESCRIPTION_MAX_LENGTH, TemplateSpec
 
 REQUIRED_MESSAGES = {
     "name": _("Giv standard leverandørsystemet et navn."),

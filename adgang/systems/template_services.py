@@ -37,6 +37,7 @@ from adgang.core.clock import now as clock_now
 from adgang.systems.models import MailSystem, Protocol, SystemTemplate
 from adgang.systems.rules import requirements, types_of
 from adgang.systems.services import SystemRuleError
+from adgang.systems.services import _check_values as check_typed_values
 
 # What a template defines, in the order the log lists it. Labels are the log's field names;
 # the contact's name gets its own label so it is not confused with the template's name.
@@ -59,6 +60,17 @@ LOG_LABELS = {
 PROPAGATED_FIELDS = (
     "allowed_ips",
     "ip_range",
+    "endpoint",
+    "receipt_endpoint",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+DESCRIPTION_MAX_LENGTH = SystemTemplate._meta.get_field("description").max_length
+# What the supplier types, checked like the wizard's fields whoever calls the service.
+TYPED_FIELDS = (
+    "name",
+    "allowed_ips",
     "endpoint",
     "receipt_endpoint",
     "contact_name",
@@ -129,16 +141,14 @@ def _require_supplier(supplier: Organisation) -> None:
 
 def _check(values: dict, *, supplier: Organisation, exclude=None) -> None:
     """SPEC §3's protocol table and required fields; names unique per supplier."""
-    if not values["name"]:
+    if not values["name"].strip():
         raise SystemRuleError(_("Giv standard leverandørsystemet et navn."), field="name")
-    same_name = SystemTemplate.objects.filter(supplier=supplier, name__iexact=values["name"])
-    if exclude is not None:
-        same_name = same_name.exclude(pk=exclude)
-    if same_name.exists():
+    values["description"] = " ".join(values["description"].split())
+    if len(values["description"]) > DESCRIPTION_MAX_LENGTH:
         raise SystemRuleError(
-            _("Der findes allerede et standard leverandørsystem med navnet »%(name)s«.")
-            % {"name": values["name"]},
-            field="name",
+            _("Beskrivelsen må højst være %(limit_value)d tegn.")
+            % {"limit_value": DESCRIPTION_MAX_LENGTH},
+            field="description",
         )
     types = types_of(is_sender=values["is_sender"], is_receiver=values["is_receiver"])
     if not types:
@@ -166,9 +176,18 @@ def _check(values: dict, *, supplier: Organisation, exclude=None) -> None:
         values["endpoint"] = ""
     if not needs.receipt_endpoint:
         values["receipt_endpoint"] = ""
-    for name in ("contact_name", "contact_email", "contact_phone"):
-        if not values[name]:
-            raise SystemRuleError(_("Angiv kontaktoplysningerne."), field=name)
+    # Typed values with the forms' own validation, as `system_create` does for a system:
+    # systems copy a template's values without checking them again.
+    check_typed_values(values, TYPED_FIELDS)
+    same_name = SystemTemplate.objects.filter(supplier=supplier, name__iexact=values["name"])
+    if exclude is not None:
+        same_name = same_name.exclude(pk=exclude)
+    if same_name.exists():
+        raise SystemRuleError(
+            _("Der findes allerede et standard leverandørsystem med navnet »%(name)s«.")
+            % {"name": values["name"]},
+            field="name",
+        )
 
 
 def template_create(

@@ -533,6 +533,52 @@ def test_publishing_another_suppliers_template_answers_404(sune, personas, tina)
     assert theirs.is_published
 
 
+SERVICE_REFUSALS = [
+    ("empty-name", {"name": "  "}, "name", "Giv standard leverandørsystemet et navn."),
+    ("long-description", {"description": "x" * 251}, "description", "højst være 250 tegn"),
+    ("no-type", {"is_sender": False, "is_receiver": False}, "types", "Vælg, om systemet"),
+    (
+        "bad-combination",
+        {"is_receiver": False, "protocol": Protocol.REST_PUBLISH_SUBSCRIBE},
+        "protocol",
+        "Protokollen kan ikke bruges til denne type system.",
+    ),
+    ("no-ips", {"allowed_ips": ()}, "ips", "Angiv mindst én IP-adresse eller én IP-range."),
+    (
+        "33-ips",
+        {"allowed_ips": tuple(f"192.0.2.{i}" for i in range(1, 34))},
+        "ips",
+        "Du kan højst angive 32 IP-adresser (du har angivet 33).",
+    ),
+    ("bad-ip", {"allowed_ips": ("192.0.2.300",)}, "ips", "»192.0.2.300« er ikke en gyldig"),
+    ("http-endpoint", {"endpoint": "http://x.example/ind"}, "endpoint", NOT_HTTPS),
+    ("missing-endpoint", {"endpoint": ""}, "endpoint", "Angiv End point."),
+    ("bad-email", {"contact_email": "drift@"}, "contact_email", "Indtast en gyldig e-mail"),
+    ("bad-phone", {"contact_phone": "12"}, "contact_phone", "Telefonnummeret er ikke gyldigt"),
+]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [case[1:] for case in SERVICE_REFUSALS],
+    ids=[case[0] for case in SERVICE_REFUSALS],
+)
+def test_service_refuses_what_the_form_refuses_whoever_calls(personas, overrides, field, message):
+    before = saved_state()
+    with pytest.raises(SystemRuleError) as refused:
+        make_template(personas.sune, **overrides)
+    assert refused.value.field == field
+    assert message in refused.value.message
+    assert saved_state() == before
+
+
+def test_service_normalises_what_it_stores(personas):
+    template = make_template(
+        personas.sune, name="  S-Post   Integration ", contact_phone="70203040"
+    )
+    assert (template.name, template.contact_phone) == ("S-Post Integration", "+45 70 20 30 40")
+
+
 def test_only_system_suppliers_can_have_templates(personas):
     with pytest.raises(SystemRuleError, match="Kun systemleverandører"):
         make_template(personas.alice)

@@ -24,6 +24,7 @@ from adgang.systems.template_forms import TemplateForm, combination_rows
 # A service error's field → the form field to show it on.
 ERROR_FIELDS = {
     "name": "name",
+    "description": "description",
     "types": "types",
     "protocol": "protocol",
     "ips": "ips",
