@@ -168,14 +168,17 @@ def ip_allowed(client_ip: str, *, addresses: list[str], ip_range: str) -> bool:
         client = _forms(ipaddress.ip_address(client_ip))
     except ValueError:
         return False
-    if ip_range:
-        if "/" in ip_range:
-            network = ipaddress.ip_network(ip_range)
-            return any(ip in network for ip in client)
-        first, _sep, last = ip_range.partition("-")
-        start, end = ipaddress.ip_address(first), ipaddress.ip_address(last)
-        return any(ip.version == start.version and start <= ip <= end for ip in client)
-    allowed = {form for a in addresses for form in _forms(ipaddress.ip_address(a))}
+    try:
+        if ip_range:
+            if "/" in ip_range:
+                network = ipaddress.ip_network(ip_range)
+                return any(ip in network for ip in client)
+            first, _sep, last = ip_range.partition("-")
+            start, end = ipaddress.ip_address(first), ipaddress.ip_address(last)
+            return any(ip.version == start.version and start <= ip <= end for ip in client)
+        allowed = {form for a in addresses for form in _forms(ipaddress.ip_address(a))}
+    except ValueError:  # a stored value the parser would refuse: let no one in
+        return False
     return any(ip in allowed for ip in client)
 
 
