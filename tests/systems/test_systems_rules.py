@@ -673,6 +673,21 @@ def test_deactivation_without_activation_is_refused(personas):
     )
 
 
+def test_removing_the_activation_of_a_system_with_a_deactivation_is_refused(personas):
+    start = clock_now() + timedelta(days=1)
+    system = create(
+        personas.alice,
+        activation=Activation.AT,
+        active_from=start,
+        active_to=start + timedelta(days=1),
+    ).system
+    refused(
+        lambda: update(personas.alice, system, active_from=None),
+        field="active_to",
+        message="Et deaktiveringstidspunkt kræver, at systemet aktiveres.",
+    )
+
+
 def test_activation_in_the_past_is_refused_on_update(personas):
     system = create(personas.alice, activation=Activation.NEVER).system
     refused(

@@ -220,6 +220,14 @@ def test_ip_allowed_checks_single_addresses(client, allowed):
     assert ip_allowed(client, addresses=["192.0.2.1", "2001:db8::1"], ip_range="") is allowed
 
 
+@pytest.mark.parametrize(
+    ("addresses", "ip_range"),
+    [([], "10.0.0.1/24"), ([], "10.0.0.9-x"), (["not-an-ip"], ""), ([], ""), ([""], "")],
+)
+def test_ip_allowed_lets_no_one_in_when_the_stored_value_is_broken(addresses, ip_range):
+    assert ip_allowed("10.0.0.5", addresses=addresses, ip_range=ip_range) is False
+
+
 def test_ip_allowed_matches_an_allowed_ipv4_mapped_address_in_either_form():
     allowed = parse_allowed_ips("::ffff:192.0.2.1").addresses
     assert ip_allowed("192.0.2.1", addresses=list(allowed), ip_range="")
