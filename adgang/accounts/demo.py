@@ -14,9 +14,6 @@ from adgang.audit.services import SYSTEM, action_record
 from adgang.registers import demo as register_demo
 
 PLATFORM_CVR = "34051178"  # Digitaliseringsstyrelsen, the platform operator
-# A second, fictional system supplier (valid CVR control digit; not in the synthetic
-# register), so the wizard's supplier list has a choice (SPEC §3 standard supplier systems).
-LEVERANDOER_T_CVR = "24681351"
 MYNDIGHED = OrganisationKind.MYNDIGHED
 VIRKSOMHED = OrganisationKind.VIRKSOMHED
 
@@ -26,7 +23,8 @@ ORGANISATIONS = {
     "B": (register_demo.VIRKSOMHED_B.cvr, register_demo.VIRKSOMHED_B.name, VIRKSOMHED),
     "S": (register_demo.LEVERANDOER_S.cvr, register_demo.LEVERANDOER_S.name, VIRKSOMHED),
     "D": (PLATFORM_CVR, "Digitaliseringsstyrelsen", MYNDIGHED),
-    "T": (LEVERANDOER_T_CVR, "Leverandør T ApS", VIRKSOMHED),
+    # A second supplier, so the wizard's supplier list has a choice (SPEC §3).
+    "T": (register_demo.LEVERANDOER_T.cvr, register_demo.LEVERANDOER_T.name, VIRKSOMHED),
 }
 # Organisations that publish standard supplier systems (`Organisation.is_system_supplier`).
 SYSTEM_SUPPLIERS = ("S", "T")

@@ -55,7 +55,22 @@ LEVERANDOER_S = CompanyRecord(
     kind=KIND_COMPANY,
 )
 
-DEMO_COMPANIES: tuple[CompanyRecord, ...] = (KOMMUNE_A, KOMMUNE_M, VIRKSOMHED_B, LEVERANDOER_S)
+LEVERANDOER_T = CompanyRecord(
+    cvr="24681351",
+    name="Leverandør T ApS",
+    address=Address(street="Havnegade 7", postcode="9000", city="Aalborg"),
+    status=COMPANY_ACTIVE,
+    is_system_supplier=True,
+    kind=KIND_COMPANY,
+)
+
+DEMO_COMPANIES: tuple[CompanyRecord, ...] = (
+    KOMMUNE_A,
+    KOMMUNE_M,
+    VIRKSOMHED_B,
+    LEVERANDOER_S,
+    LEVERANDOER_T,
+)
 
 CITIZEN = PersonRecord(
     cpr="1503851284",

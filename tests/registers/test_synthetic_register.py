@@ -132,7 +132,7 @@ def test_system_supplier_filter():
     suppliers = REGISTER.companies(system_suppliers_only=True)
     assert suppliers == [c for c in COMPANIES if c.is_system_supplier]
     assert demo.LEVERANDOER_S in suppliers
-    assert len(suppliers) == len(danish_data.SYSTEM_SUPPLIERS) + 1
+    assert len(suppliers) == len(danish_data.SYSTEM_SUPPLIERS) + 2
 
 
 def test_companies_returns_a_fresh_list():

@@ -98,7 +98,7 @@ def test_two_suppliers_publish_at_least_two_templates_each(loaded):
     suppliers = list(selectors.suppliers_with_templates())
     assert {s.cvr for s in suppliers} >= {
         accounts_demo.ORGANISATIONS["S"][0],
-        accounts_demo.LEVERANDOER_T_CVR,
+        accounts_demo.ORGANISATIONS["T"][0],
     }
     for supplier in suppliers:
         assert selectors.templates_of(supplier).filter(is_published=True).count() >= 2

@@ -118,7 +118,7 @@ def sune(client_as):
 def tina(personas):
     """The demo's second supplier's systemadministrator (Leverandør T ApS)."""
     return Membership.objects.select_related("person", "organisation").get(
-        organisation__cvr=accounts_demo.LEVERANDOER_T_CVR, rid="6001"
+        organisation__cvr=accounts_demo.ORGANISATIONS["T"][0], rid="6001"
     )
 
 
