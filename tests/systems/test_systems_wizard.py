@@ -315,6 +315,9 @@ def test_template_prefills_and_locks_connection_and_contact(wizard, standard_tem
     assert "Tilslutning er præ-udfyldt og låst" in connection.content.decode()
     assert shown_value(connection, "ips") == "62.242.35.178"
     assert connection.context["form"].fields["protocol"].disabled
+    assert 'name="tilslutning-protocol" value="REST_PUSH" checked disabled' in (
+        connection.content.decode()
+    )
     assert connection.context["form"].fields["endpoint"].disabled
 
     wizard.post(CONNECTION, {})
