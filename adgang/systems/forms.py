@@ -255,6 +255,8 @@ class ConnectionForm(forms.Form):
             if not needed:
                 data[name] = ""
                 continue
+            if name in self.errors:  # one message per field: the field's own check failed
+                continue
             try:
                 data[name] = check(data.get(name, ""))
             except ValidationError as error:
