@@ -27,6 +27,18 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 TIME_INPUT_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
 
 
+class NeededWhenShownMixin:
+    """Fields checked in `clean()` because only some choices need them are still not labelled
+    "(frivilligt)" where they are shown (see the `is_optional` template filter)."""
+
+    needed_when_shown: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.needed_when_shown:
+            self.fields[name].needed_when_shown = True
+
+
 def _local_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
@@ -36,8 +48,10 @@ class TemplateChoiceField(forms.ModelChoiceField):
         return f"{obj.supplier.name} – {obj.name}"
 
 
-class SystemStepForm(forms.Form):
+class SystemStepForm(NeededWhenShownMixin, forms.Form):
     """Step 1 "System": from scratch (name, supplier, types) or from a standard system."""
+
+    needed_when_shown = ("name", "types", "supplier", "template", "template_system_name")
 
     setup = forms.ChoiceField(
         label=_("Vælg, hvordan du vil opsætte systemet"),
@@ -112,7 +126,9 @@ class SystemStepForm(forms.Form):
                 _("Navnet må højst være %(max)d tegn.") % {"max": NAME_MAX_LENGTH},
             )
         types = frozenset(data.get("types") or ())
-        if not types:
+        if "types" in self.errors:  # a choice we never offered: Django has said so already
+            pass
+        elif not types:
             self.add_error(
                 "types",
                 _(
@@ -164,8 +180,10 @@ def _company_receiver_message() -> str:
     )
 
 
-class ConnectionForm(forms.Form):
+class ConnectionForm(NeededWhenShownMixin, forms.Form):
     """Step 2 "Tilslutning": protocol and the fields it needs (SPEC §3 table)."""
+
+    needed_when_shown = ("ips", "endpoint", "receipt_endpoint", "ssh_public_key")
 
     protocol = forms.ChoiceField(
         label=_("Vælg protokol"),
@@ -270,8 +288,10 @@ def _https(what):
     return lambda value: validation.validate_https_url(value, what=str(what))
 
 
-class ActivationForm(forms.Form):
+class ActivationForm(NeededWhenShownMixin, forms.Form):
     """Step 3 "Aktivering": now, at a chosen time, or not at all; optional deactivation."""
+
+    needed_when_shown = ("activate_date", "activate_time", "deactivate_date", "deactivate_time")
 
     activation = forms.ChoiceField(
         label=_("Vælg aktivering af system"),
@@ -404,8 +424,10 @@ class ActivationForm(forms.Form):
         return initial
 
 
-class ContactForm(forms.Form):
+class ContactForm(NeededWhenShownMixin, forms.Form):
     """Step 4 "Kontakt": the function with technical responsibility for the system."""
+
+    needed_when_shown = ("contact_name", "contact_email", "contact_phone")
 
     contact_name = forms.CharField(label=_("Navn"), required=False, max_length=200)
     contact_email = forms.CharField(label=_("E-mailadresse"), required=False, max_length=254)

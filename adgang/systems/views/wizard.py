@@ -66,15 +66,6 @@ GOTO = "wizard_goto_step"
 TEMPLATE_LOCKED_ROWS = frozenset(
     {"types", "protocol", "ips", "endpoint", "receipt_endpoint", "delegated_cvr", "contact"}
 )
-# Fields the forms check in clean() because they are needed only for some choices (setup,
-# protocol, activation); where they are shown, they are needed, so they must not be labelled
-# "(frivilligt)". Display only: the forms' own validation decides.
-SHOWN_REQUIRED = {
-    SYSTEM: ("name", "types", "supplier", "template", "template_system_name"),
-    CONNECTION: ("ips", "endpoint", "receipt_endpoint", "ssh_public_key"),
-    ACTIVATION: ("activate_date", "activate_time", "deactivate_date", "deactivate_time"),
-    CONTACT: ("contact_name", "contact_email", "contact_phone"),
-}
 # Connection fields shown only for the protocols that use them (wizard.js hides the others).
 PROTOCOL_FIELDS = {
     "endpoint": "endpoint",
@@ -291,12 +282,8 @@ class SystemCreateWizard(AccessMixin, NamedUrlSessionWizardView):
 
     def render(self, form=None, **kwargs):
         form = form or self.get_form()
-        if form.is_bound:
-            form.errors  # noqa: B018 -- validated as posted, before the labels change below
         # Several choices share a page, so no field gets the browser's `required` attribute.
         form.use_required_attribute = False
-        for name in SHOWN_REQUIRED.get(self.steps.current, ()):
-            form.fields[name].required = True
         return super().render(form, **kwargs)
 
     def get_template_names(self):

@@ -60,6 +60,17 @@ def startswith(value: str, prefix: str) -> bool:
 
 
 @register.filter
+def is_optional(field) -> bool:
+    """Labelled "(frivilligt)": not required, and not needed whenever it is shown.
+
+    Some fields are needed only for one choice on the page (a protocol's endpoint, the date of
+    "at a chosen time"); their form checks them in `clean()` and marks them
+    `field.needed_when_shown = True`, so they are not presented as optional.
+    """
+    return not field.field.required and not getattr(field.field, "needed_when_shown", False)
+
+
+@register.filter
 def widget_kind(field) -> str:
     from adgang.ui.forms import widget_kind as kind
 
