@@ -22,6 +22,7 @@ from adgang.systems.services import Activation, SystemSpec
 
 SCRATCH = "scratch"
 TEMPLATE = "template"
+TYPES_MISSING = _("Vælg, om systemet skal opsættes som afsendersystem, modtagersystem eller begge.")
 TYPE_CHOICES = (("sender", _("Afsendersystem")), ("receiver", _("Modtagersystem")))
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 TIME_INPUT_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
@@ -74,6 +75,7 @@ class SystemStepForm(NeededWhenShownMixin, forms.Form):
         choices=TYPE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        error_messages={"invalid_choice": TYPES_MISSING},
     )
     supplier = forms.ModelChoiceField(
         label=_("Vælg systemleverandør"),
@@ -129,13 +131,7 @@ class SystemStepForm(NeededWhenShownMixin, forms.Form):
         if "types" in self.errors:  # a choice we never offered: Django has said so already
             pass
         elif not types:
-            self.add_error(
-                "types",
-                _(
-                    "Vælg, om systemet skal opsættes som afsendersystem, modtagersystem "
-                    "eller begge."
-                ),
-            )
+            self.add_error("types", TYPES_MISSING)
         elif "receiver" in types and selectors.company_has_receiver(self.organisation):
             self.add_error("types", _company_receiver_message())
         data["types"] = types

@@ -274,8 +274,8 @@ REFUSALS = [
     (
         "unknown-type",
         {"types": "sender,printer"},
-        "Opsæt systemet som (--types): Marker en gyldig valgmulighed. printer er ikke en af de "
-        "tilgængelige valgmuligheder.",
+        "Opsæt systemet som (--types): Vælg, om systemet skal opsættes som afsendersystem, "
+        "modtagersystem eller begge.",
     ),
     (
         "no-type",

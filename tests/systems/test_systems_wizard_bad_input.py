@@ -294,8 +294,7 @@ CASES = {
         SYSTEM,
         "types",
         ["printer"],
-        # Django's refusal of the forged value, then the form's own: no type was chosen.
-        "Marker en gyldig valgmulighed. printer er ikke en af de tilgængelige valgmuligheder. "
+        # A forged value gets the same one message as no choice at all.
         "Vælg, om systemet skal opsættes som afsendersystem, modtagersystem eller begge.",
     ),
 }
