@@ -469,6 +469,16 @@ RULE_FIELDS = {
     "ssh_public_key": ("tilslutning", "ssh_public_key"),
     "active_from": ("aktivering", "activate_date"),
     "active_to": ("aktivering", "deactivate_date"),
+    "supplier_name": ("system", "supplier_name"),
+    "is_sender": ("system", "types"),
+    "is_receiver": ("system", "types"),
+    "allowed_ips": ("tilslutning", "ips"),
+    "ip_range": ("tilslutning", "ips"),
+    "delegated_cvr": ("tilslutning", "delegated_cvr"),
+    "contact_name": ("kontakt", "contact_name"),
+    "contact_email": ("kontakt", "contact_email"),
+    "contact_phone": ("kontakt", "contact_phone"),
+    "extra_email": ("kontakt", "extra_email"),
 }
 
 

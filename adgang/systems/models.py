@@ -60,9 +60,10 @@ class ConnectionFields(models.Model):
     receipt_endpoint = models.URLField(
         _("Kvitterings-end point"), max_length=URL_MAX_LENGTH, blank=True
     )
-    contact_name = models.CharField(_("Navn"), max_length=NAME_MAX_LENGTH)
-    contact_email = models.EmailField(_("E-mailadresse"))
-    contact_phone = models.CharField(_("Telefonnummer"), max_length=30)
+    # Labelled as the guide's receiver chapter does, so the log tells them from the system's.
+    contact_name = models.CharField(_("Teknisk ansvarlig for systemet"), max_length=NAME_MAX_LENGTH)
+    contact_email = models.EmailField(_("Kontakte-mail"))
+    contact_phone = models.CharField(_("Kontakttilf.nr."), max_length=30)
 
     class Meta:
         abstract = True
@@ -136,7 +137,7 @@ class MailSystem(ConnectionFields):
     # Systemfuldmagt: the supplier's CVR, allowed to act for the organisation through the system.
     delegated_cvr = models.CharField(_("Systemfuldmagt"), max_length=8, blank=True)
     move_post_from_virk = models.BooleanField(_("Flyt eksisterende post fra Virk"), default=False)
-    extra_email = models.EmailField(_("Ekstra e-mailadresse"), blank=True)
+    extra_email = models.EmailField(_("Ekstra kontakte-mail"), blank=True)
     template = models.ForeignKey(
         SystemTemplate,
         on_delete=models.SET_NULL,

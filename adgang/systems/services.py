@@ -222,7 +222,7 @@ _VALUE_CHECKS = {
 }
 
 
-def _check_values(values: dict, names) -> None:
+def values_check(values: dict, names) -> None:
     """Check and normalise typed values with the forms' own validation (SPEC §3, §14).
 
     The forms have checked them already; this keeps every caller (a view, the command, a
@@ -326,7 +326,7 @@ def system_create(
         needs = _check_combination(values)
         _drop_unused(values, needs)
         # A standard supplier system's fields were checked when the supplier saved it.
-        _check_values(
+        values_check(
             values,
             EDITABLE_FIELDS - (set(TEMPLATE_FIELDS) | set(TEMPLATE_IMPLIED) if template else set()),
         )
@@ -425,7 +425,7 @@ def system_update(
         needs = _check_combination(values)
         _drop_unused(values, needs)
         changed = {n for n in EDITABLE_FIELDS if values[n] != getattr(current, n)}
-        _check_values(values, changed)
+        values_check(values, changed)
         # Normalising may turn a change back into the stored value ("33123456").
         changed = {n: values[n] for n in EDITABLE_FIELDS if values[n] != getattr(current, n)}
         _check_window(

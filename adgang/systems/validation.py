@@ -80,9 +80,13 @@ def _parse_range(token: str) -> str:
         raise problem
     if "/" in token:
         try:
-            return str(ipaddress.ip_network(token))
+            network = ipaddress.ip_network(token)
         except ValueError:
             pass
+        else:
+            if network.prefixlen == 0:
+                raise _everyone(token)
+            return str(network)
         try:
             network = ipaddress.ip_network(token, strict=False)
         except ValueError:
@@ -106,7 +110,18 @@ def _parse_range(token: str) -> str:
             % {"value": token},
             code="invalid_range",
         )
+    if int(start) == 0 and int(end) == (2**start.max_prefixlen) - 1:
+        raise _everyone(token)
     return f"{start}-{end}"
+
+
+def _everyone(token: str) -> ValidationError:
+    # A range of every address would switch the IP check off (NGDP-API.md "Authentication").
+    return ValidationError(
+        _("IP-rangen »%(value)s« omfatter alle adresser. Angiv kun systemets egne adresser.")
+        % {"value": token},
+        code="all_addresses",
+    )
 
 
 _RANGE_DASH = re.compile(r"\s*-\s*")

@@ -77,10 +77,10 @@ def test_create_logs_one_entry_per_field_with_a_value(personas, frozen):
             ("End point", "", ENDPOINT),
             ("Flyt eksisterende post fra Virk", "", "Ja"),
             ("Systemet aktiveres fra", "", "2026-03-02 10:00:00+01:00"),
-            ("Navn", "", "IT-drift"),
-            ("E-mailadresse", "", "it-drift@kommune-a.dk"),
-            ("Telefonnummer", "", "+45 33 12 34 56"),
-            ("Ekstra e-mailadresse", "", "vagt@kommune-a.dk"),
+            ("Teknisk ansvarlig for systemet", "", "IT-drift"),
+            ("Kontakte-mail", "", "it-drift@kommune-a.dk"),
+            ("Kontakttilf.nr.", "", "+45 33 12 34 56"),
+            ("Ekstra kontakte-mail", "", "vagt@kommune-a.dk"),
             ("Primærsystem", "", "Ja"),
         ]
     )
@@ -117,13 +117,12 @@ def test_update_logs_only_the_changed_fields(personas, frozen):
     entries = list(system_log(system.pk).exclude(pk__in=before))
     assert_about(entries, reload(system), event="Ændret")
     assert rows(entries) == [
-        ("E-mailadresse", "it-drift@kommune-a.dk", "ny@kommune-a.dk"),
+        ("Kontakte-mail", "it-drift@kommune-a.dk", "ny@kommune-a.dk"),
         ("Navn", "Gammelt navn", "Nyt navn"),
     ]
 
 
-def test_update_logs_both_fields_labelled_navn(personas, frozen):
-    # The system's name and the technical contact's name share the label "Navn".
+def test_update_logs_the_system_name_and_the_contact_name_apart(personas, frozen):
     system = create(personas.alice, SENDER, name="System").system
     before = set(system_log().values_list("pk", flat=True))
     system_update(
@@ -132,8 +131,8 @@ def test_update_logs_both_fields_labelled_navn(personas, frozen):
         changes={"name": "Nyt system", "contact_name": "Driftscentret"},
     )
     assert rows(system_log(system.pk).exclude(pk__in=before)) == [
-        ("Navn", "IT-drift", "Driftscentret"),
         ("Navn", "System", "Nyt system"),
+        ("Teknisk ansvarlig for systemet", "IT-drift", "Driftscentret"),
     ]
 
 

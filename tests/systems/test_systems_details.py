@@ -338,7 +338,7 @@ EDITS = {
         },
         "extra_email",
         "vagt@kommune.dk",
-        [("Ekstra e-mailadresse", "", "vagt@kommune.dk")],
+        [("Ekstra kontakte-mail", "", "vagt@kommune.dk")],
     ),
     "kontakt-name": (
         "kontakt",
@@ -349,7 +349,7 @@ EDITS = {
         },
         "contact_name",
         "Driftscentret",
-        [("Navn", "IT-drift", "Driftscentret")],
+        [("Teknisk ansvarlig for systemet", "IT-drift", "Driftscentret")],
     ),
 }
 

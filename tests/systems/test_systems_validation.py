@@ -153,6 +153,17 @@ def test_parse_allowed_ips_refuses_a_malformed_range(token):
     )
 
 
+@pytest.mark.parametrize(
+    "token",
+    ["0.0.0.0/0", "::/0", "0.0.0.0-255.255.255.255", "::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"],
+)
+def test_parse_allowed_ips_refuses_a_range_of_every_address(token):
+    # It would switch the IP check off for the system's API key.
+    assert message_of(lambda: parse_allowed_ips(token)) == (
+        f"IP-rangen »{token}« omfatter alle adresser. Angiv kun systemets egne adresser."
+    )
+
+
 @pytest.mark.parametrize("token", ["10.0.0.9-10.0.0.1", "10.0.0.1-2001:db8::1", "::9-::1"])
 def test_parse_allowed_ips_refuses_a_reversed_or_mixed_range(token):
     assert message_of(lambda: parse_allowed_ips(token)) == (
