@@ -176,6 +176,16 @@ def _company_receiver_message() -> str:
     )
 
 
+# The connection fields that only some protocols use: field → `Requirements` attribute.
+PROTOCOL_FIELDS = {
+    "endpoint": "endpoint",
+    "receipt_endpoint": "receipt_endpoint",
+    "ssh_public_key": "ssh_key",
+    "delegated_cvr": "delegation",
+    "move_post_from_virk": "move_post_from_virk",
+}
+
+
 class ConnectionForm(NeededWhenShownMixin, forms.Form):
     """Step 2 "Tilslutning": protocol and the fields it needs (SPEC §3 table)."""
 
@@ -250,6 +260,27 @@ class ConnectionForm(NeededWhenShownMixin, forms.Form):
                 self.fields[name].disabled = True
         if protocol_locked:
             self.fields["protocol"].disabled = True
+
+    def protocol_field_rows(self, offered: list[str]) -> list[dict]:
+        """The fields only some of the `offered` protocols use, with those protocols.
+
+        The wizard and the details page show each such field with "Kun ved …" and, with
+        JavaScript, only while one of its protocols is chosen. A field with an error is
+        always listed, so its message is never hidden.
+        """
+        rows = []
+        for name, need in PROTOCOL_FIELDS.items():
+            using = [p for p in offered if getattr(requirements(self.types, p), need)]
+            if using or self[name].errors:
+                rows.append(
+                    {
+                        "field": self[name],
+                        "protocols": " ".join(using),
+                        "labels": ", ".join(str(Protocol(p).label) for p in using),
+                        "always": len(using) == len(offered),
+                    }
+                )
+        return rows
 
     def clean_ips(self):
         return validation.parse_allowed_ips(self.cleaned_data.get("ips", ""))

@@ -66,14 +66,6 @@ ERROR_FIELDS = {
     "active_from": "activate_date",
     "active_to": "deactivate_date",
 }
-# The connection fields that only some protocols use: field → Requirements attribute.
-PROTOCOL_FIELDS = {
-    "endpoint": "endpoint",
-    "receipt_endpoint": "receipt_endpoint",
-    "ssh_public_key": "ssh_key",
-    "delegated_cvr": "delegation",
-    "move_post_from_virk": "move_post_from_virk",
-}
 GROUP_INTROS = {
     SYSTEM: gettext_lazy("Ret systemets navn, leverandør og hvad systemet er sat op som."),
     CONNECTION: gettext_lazy(
@@ -333,25 +325,6 @@ def _editable_groups(groups, locked_rows) -> set[str]:
     }
 
 
-def _protocol_fields(form: ConnectionForm, system: MailSystem) -> list[dict]:
-    """The connection fields with the protocols that use them (as the wizard shows them)."""
-    locked = form.fields["protocol"].disabled
-    offered = [system.protocol] if locked else protocols_for(form.types)
-    rows = []
-    for name, need in PROTOCOL_FIELDS.items():
-        using = [p for p in offered if getattr(requirements(form.types, p), need)]
-        if using or form[name].errors:
-            rows.append(
-                {
-                    "field": form[name],
-                    "protocols": " ".join(using),
-                    "labels": ", ".join(str(Protocol(p).label) for p in using),
-                    "always": len(using) == len(offered),
-                }
-            )
-    return rows
-
-
 READ = ("GET", "HEAD")
 READ_AND_POST = ("GET", "HEAD", "POST")
 
@@ -447,7 +420,13 @@ def edit(request, system: MailSystem, group):
     else:
         form = _group_form(system, group, at)
     heading = dict((g.key, g.heading) for g in presentation.system_groups(system))[group]
-    protocol_fields = _protocol_fields(form, system) if group == CONNECTION else []
+    protocol_fields = (
+        form.protocol_field_rows(
+            [system.protocol] if form.fields["protocol"].disabled else protocols_for(form.types)
+        )
+        if group == CONNECTION
+        else []
+    )
     shown = (
         ["protocol", "ips", *(row["field"].name for row in protocol_fields)]
         if group == CONNECTION

@@ -45,8 +45,8 @@ from adgang.systems.forms import (
     SystemStepForm,
     system_spec_from,
 )
-from adgang.systems.models import MailSystem, Protocol
-from adgang.systems.rules import protocols_for, requirements
+from adgang.systems.models import MailSystem
+from adgang.systems.rules import protocols_for
 from adgang.systems.services import SystemRuleError, system_create
 
 SYSTEM, CONNECTION, ACTIVATION, CONTACT = presentation.GROUPS
@@ -66,14 +66,6 @@ GOTO = "wizard_goto_step"
 TEMPLATE_LOCKED_ROWS = frozenset(
     {"types", "protocol", "ips", "endpoint", "receipt_endpoint", "delegated_cvr", "contact"}
 )
-# Connection fields shown only for the protocols that use them (wizard.js hides the others).
-PROTOCOL_FIELDS = {
-    "endpoint": "endpoint",
-    "receipt_endpoint": "receipt_endpoint",
-    "ssh_public_key": "ssh_key",
-    "delegated_cvr": "delegation",
-    "move_post_from_virk": "move_post_from_virk",
-}
 
 
 def step_indicator(current: str) -> list[dict]:
@@ -301,28 +293,12 @@ class SystemCreateWizard(AccessMixin, NamedUrlSessionWizardView):
             back_to_summary=None,
         )
         if step == CONNECTION:
-            context["protocol_fields"] = self._protocol_fields(form, template)
+            context["protocol_fields"] = form.protocol_field_rows(
+                [template.protocol] if template is not None else protocols_for(form.types)
+            )
         if step == SUMMARY:
             context.update(self._summary_context(template))
         return context
-
-    @staticmethod
-    def _protocol_fields(form, template) -> list[dict]:
-        """The connection fields with the protocols that use them (shown only for those)."""
-        offered = [template.protocol] if template is not None else protocols_for(form.types)
-        rows = []
-        for name, need in PROTOCOL_FIELDS.items():
-            using = [p for p in offered if getattr(requirements(form.types, p), need)]
-            if using:
-                rows.append(
-                    {
-                        "field": form[name],
-                        "protocols": " ".join(using),
-                        "labels": ", ".join(str(Protocol(p).label) for p in using),
-                        "always": len(using) == len(offered),
-                    }
-                )
-        return rows
 
     def _summary_context(self, template) -> dict:
         cleaned = {step: self.get_cleaned_data_for_step(step) for step in INPUT_STEPS}
