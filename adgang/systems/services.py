@@ -8,7 +8,8 @@ Rules enforced here, whatever the caller (wizard, details page, `manage.py syste
 - a company has at most one receiver system;
 - protocol, types and activation time cannot change while the system is active;
 - what a standard supplier system defines stays as the supplier defined it.
-Receiver-related changes lock the organisation's row first, so two concurrent requests are
+The checks of single values live in `checks.py`. Receiver-related changes lock the
+organisation's row first, so two concurrent requests are
 decided one after the other (PostgreSQL `SELECT … FOR UPDATE`; SQLite transactions are
 already serialised by `BEGIN IMMEDIATE`).
 """
@@ -16,9 +17,8 @@ already serialised by `BEGIN IMMEDIATE`).
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -26,23 +26,22 @@ from adgang.accounts.models import Organisation
 from adgang.audit.models import Subject
 from adgang.audit.services import SYSTEM, Actor, action_record, action_record_changes
 from adgang.core.clock import now as clock_now
-from adgang.systems import validation
 from adgang.systems.apikeys import apikey_header, apikey_issue
-from adgang.systems.models import MailSystem, Protocol, SystemState, SystemTemplate, state_at
-from adgang.systems.rules import Requirements, requirements, types_of
-
-# "At a chosen time" must lie ahead; this much slack covers the seconds between the form's
-# check and the commit.
-PAST_TOLERANCE = timedelta(minutes=1)
-
-
-class SystemRuleError(Exception):
-    """A rule of SPEC §3 refused the change; `field` names the form field to show it on."""
-
-    def __init__(self, message: str, *, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+from adgang.systems.checks import (
+    EDITABLE_FIELDS,
+    LOCKED_WHILE_ACTIVE,
+    TEMPLATE_FIELDS,
+    TEMPLATE_IMPLIED,
+    SystemRuleError,
+    combination_check,
+    company_receiver_check,
+    template_apply,
+    template_published,
+    unused_drop,
+    values_check,
+    window_check,
+)
+from adgang.systems.models import MailSystem, Protocol, SystemState, state_at
 
 
 class Activation:
@@ -84,39 +83,6 @@ class Created:
     warnings: list[str] = field(default_factory=list)
 
 
-# Fields a standard supplier system defines; an organisation using it cannot change them.
-TEMPLATE_FIELDS = (
-    "is_sender",
-    "is_receiver",
-    "protocol",
-    "allowed_ips",
-    "ip_range",
-    "endpoint",
-    "receipt_endpoint",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-)
-# What choosing a standard supplier system implies (SPEC §3): the supplier's name and its power
-# of attorney. Locked like the template's own fields.
-TEMPLATE_IMPLIED = ("supplier_name", "delegated_cvr")
-# Fields locked while the system is active (SPEC §3 details page).
-LOCKED_WHILE_ACTIVE = ("protocol", "is_sender", "is_receiver", "active_from")
-EDITABLE_FIELDS = frozenset(
-    {
-        "name",
-        "supplier_name",
-        *TEMPLATE_FIELDS,
-        "ssh_public_key",
-        "delegated_cvr",
-        "move_post_from_virk",
-        "active_from",
-        "active_to",
-        "extra_email",
-    }
-)
-
-
 def _label(name: str) -> str:
     return str(MailSystem._meta.get_field(name).verbose_name)
 
@@ -155,161 +121,6 @@ def _locked_organisation(organisation: Organisation) -> Organisation:
     return Organisation.objects.select_for_update().get(pk=organisation.pk)
 
 
-def _check_combination(values: Mapping) -> Requirements:
-    types = types_of(is_sender=values["is_sender"], is_receiver=values["is_receiver"])
-    if not types:
-        raise SystemRuleError(
-            _("Vælg, om systemet er afsender, modtager eller begge."), field="types"
-        )
-    needs = requirements(types, values["protocol"])
-    if needs is None:
-        raise SystemRuleError(
-            _(
-                "Protokollen kan ikke bruges til denne type system. Vælg en af de viste "
-                "protokoller."
-            ),
-            field="protocol",
-        )
-    if not values["allowed_ips"] and not values["ip_range"]:
-        raise SystemRuleError(_("Angiv mindst én IP-adresse eller én IP-range."), field="ips")
-    if values["allowed_ips"] and values["ip_range"]:
-        raise SystemRuleError(
-            _("Angiv enten IP-adresser eller én IP-range, ikke begge dele."), field="ips"
-        )
-    if needs.endpoint and not values["endpoint"]:
-        raise SystemRuleError(_("Angiv End point."), field="endpoint")
-    if needs.receipt_endpoint and not values["receipt_endpoint"]:
-        raise SystemRuleError(_("Angiv Kvitterings-end point."), field="receipt_endpoint")
-    if needs.ssh_key and not values["ssh_public_key"]:
-        raise SystemRuleError(_("Indsæt systemets offentlige SSH-nøgle."), field="ssh_public_key")
-    return needs
-
-
-def _drop_unused(values: dict, needs: Requirements) -> None:
-    """Fields the protocol does not use are not kept (a REST system has no SSH key …)."""
-    if not needs.endpoint:
-        values["endpoint"] = ""
-    if not needs.receipt_endpoint:
-        values["receipt_endpoint"] = ""
-    if not needs.ssh_key:
-        values["ssh_public_key"] = ""
-    if not needs.delegation:
-        values["delegated_cvr"] = ""
-    if not needs.move_post_from_virk:
-        values["move_post_from_virk"] = False
-
-
-def _optional(check):
-    return lambda value: check(value) if value else ""
-
-
-# How each typed field is checked and normalised, and the field the refusal is shown on.
-_VALUE_CHECKS = {
-    "name": validation.validate_name,
-    "supplier_name": _optional(validation.validate_name),
-    "endpoint": _optional(lambda v: validation.validate_https_url(v, what=_("End point"))),
-    "receipt_endpoint": _optional(
-        lambda v: validation.validate_https_url(v, what=_("Kvitterings-end point"))
-    ),
-    "ssh_public_key": _optional(validation.validate_ssh_public_key),
-    "delegated_cvr": validation.validate_delegated_cvr,
-    "contact_name": lambda v: validation.validate_name(
-        v, empty_message=_("Angiv navnet på den tekniske kontakt.")
-    ),
-    "contact_email": validation.validate_email,
-    "contact_phone": validation.validate_phone,
-    "extra_email": lambda v: validation.validate_email(v, required=False),
-}
-
-
-def values_check(values: dict, names) -> None:
-    """Check and normalise typed values with the forms' own validation (SPEC §3, §14).
-
-    The forms have checked them already; this keeps every caller (a view, the command, a
-    script) from storing what the forms would refuse. Required-by-protocol and unused fields
-    are settled by `_check_combination` and `_drop_unused` first.
-    """
-    names = set(names)
-    try:
-        for name, check in _VALUE_CHECKS.items():
-            if name in names:
-                field_name = name
-                values[name] = check(values[name] or "")
-        if names & {"allowed_ips", "ip_range"}:
-            field_name = "ips"
-            parsed = validation.parse_allowed_ips(
-                values["ip_range"] or " ".join(values["allowed_ips"])
-            )
-            values["allowed_ips"], values["ip_range"] = list(parsed.addresses), parsed.range
-    except ValidationError as error:
-        raise SystemRuleError(error.messages[0], field=field_name) from None
-
-
-def _check_company_receiver(organisation: Organisation, *, exclude: uuid.UUID | None) -> None:
-    if organisation.is_authority:
-        return
-    others = MailSystem.objects.receivers().filter(organisation=organisation)
-    if exclude is not None:
-        others = others.exclude(pk=exclude)
-    if others.exists():
-        raise SystemRuleError(
-            _(
-                "Virksomheden har allerede et modtagersystem. En virksomhed kan kun have ét "
-                "modtagersystem."
-            ),
-            field="types",
-        )
-
-
-def _check_window(
-    active_from, active_to, at: datetime, *, from_changed: bool, to_changed: bool
-) -> None:
-    """SPEC §3 "Aktivering": a chosen activation lies ahead, deactivation after activation.
-
-    Only a time being set now must lie ahead: an unchanged activation of an active system is
-    of course in the past.
-    """
-    if from_changed and active_from is not None and active_from < at - PAST_TOLERANCE:
-        raise SystemRuleError(
-            _("Aktiveringstidspunktet ligger i fortiden. Vælg et tidspunkt frem i tiden."),
-            field="active_from",
-        )
-    if active_to is None:
-        return
-    if active_from is None:
-        raise SystemRuleError(
-            _("Et deaktiveringstidspunkt kræver, at systemet aktiveres."), field="active_to"
-        )
-    if to_changed and active_to < at - PAST_TOLERANCE:
-        raise SystemRuleError(_("Deaktiveringstidspunktet ligger i fortiden."), field="active_to")
-    if active_to <= active_from:
-        raise SystemRuleError(
-            _("Deaktiveringstidspunktet skal ligge efter aktiveringstidspunktet."),
-            field="active_to",
-        )
-
-
-def _apply_template(values: dict, template: SystemTemplate) -> None:
-    for name in TEMPLATE_FIELDS:
-        values[name] = getattr(template, name)
-    values["allowed_ips"] = list(template.allowed_ips)
-    values["supplier_name"] = template.supplier.name
-    values["delegated_cvr"] = template.supplier.cvr  # the template implies the power of attorney
-
-
-def _published_template(template_id) -> SystemTemplate:
-    template = (
-        SystemTemplate.objects.select_related("supplier")
-        .filter(pk=template_id, is_published=True)
-        .first()
-    )
-    if template is None:
-        raise SystemRuleError(
-            _("Det valgte standard leverandørsystem findes ikke længere."), field="template"
-        )
-    return template
-
-
 def system_create(
     *, actor: Actor, organisation: Organisation, spec: SystemSpec, now: datetime | None = None
 ) -> Created:
@@ -321,17 +132,17 @@ def system_create(
         organisation = _locked_organisation(organisation)
         template = None
         if spec.template_id is not None:
-            template = _published_template(spec.template_id)
-            _apply_template(values, template)
-        needs = _check_combination(values)
-        _drop_unused(values, needs)
+            template = template_published(spec.template_id)
+            template_apply(values, template)
+        needs = combination_check(values)
+        unused_drop(values, needs)
         # A standard supplier system's fields were checked when the supplier saved it.
         values_check(
             values,
             EDITABLE_FIELDS - (set(TEMPLATE_FIELDS) | set(TEMPLATE_IMPLIED) if template else set()),
         )
         if values["is_receiver"]:
-            _check_company_receiver(organisation, exclude=None)
+            company_receiver_check(organisation, exclude=None)
         if spec.activation == Activation.NOW:
             values["active_from"] = at
         elif spec.activation == Activation.NEVER:
@@ -340,7 +151,7 @@ def system_create(
             raise SystemRuleError(_("Vælg, hvornår systemet skal aktiveres."), field="active_from")
         elif values["active_from"] is None:
             raise SystemRuleError(_("Vælg dato og tid for aktiveringen."), field="active_from")
-        _check_window(
+        window_check(
             values["active_from"], values["active_to"], at, from_changed=True, to_changed=True
         )
         is_primary = (
@@ -422,13 +233,13 @@ def system_update(
                         field=name,
                     )
         values.update(changed)
-        needs = _check_combination(values)
-        _drop_unused(values, needs)
+        needs = combination_check(values)
+        unused_drop(values, needs)
         changed = {n for n in EDITABLE_FIELDS if values[n] != getattr(current, n)}
         values_check(values, changed)
         # Normalising may turn a change back into the stored value ("33123456").
         changed = {n: values[n] for n in EDITABLE_FIELDS if values[n] != getattr(current, n)}
-        _check_window(
+        window_check(
             values["active_from"],
             values["active_to"],
             at,
@@ -437,7 +248,7 @@ def system_update(
         )
         before_primary = current.is_primary
         if values["is_receiver"] and not current.is_receiver:
-            _check_company_receiver(organisation, exclude=current.pk)
+            company_receiver_check(organisation, exclude=current.pk)
             current.is_primary = organisation.is_authority and not _has_primary(organisation)
         if current.is_receiver and not values["is_receiver"] and current.is_primary:
             if _other_receivers(current).exists():

@@ -34,10 +34,10 @@ from adgang.accounts.models import Organisation
 from adgang.audit.models import Subject
 from adgang.audit.services import Actor, action_record, action_record_changes
 from adgang.core.clock import now as clock_now
+from adgang.systems.checks import values_check as check_typed_values
 from adgang.systems.models import MailSystem, Protocol, SystemTemplate
 from adgang.systems.rules import requirements, types_of
 from adgang.systems.services import SystemRuleError
-from adgang.systems.services import values_check as check_typed_values
 
 # What a template defines, in the order the log lists it. Labels are the log's field names;
 # the contact's name gets its own label so it is not confused with the template's name.
