@@ -24,6 +24,7 @@ PERSONAS = {
     "maja": (demo.ORGANISATIONS["M"][0], "2001"),
     "birgitte": (demo.ORGANISATIONS["B"][0], "3001"),
     "sune": (demo.ORGANISATIONS["S"][0], "4001"),
+    "tina": (demo.ORGANISATIONS["T"][0], "6001"),
     "dorte": (demo.ORGANISATIONS["D"][0], "9001"),
 }
 

@@ -47,6 +47,7 @@ NAMES = {
     "maja": "Maja Madsen",
     "birgitte": "Birgitte Bach",
     "sune": "Sune Storm",
+    "tina": "Tina Thomsen",
     "dorte": "Dorte Dahl",
 }
 

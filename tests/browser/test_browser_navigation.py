@@ -89,6 +89,9 @@ EXPECTED = {
     "sune": Expected(
         "Sune Storm", "Leverandør S A/S (CVR: 13572461)", "Systemadministrator", _tabs("sune")
     ),
+    "tina": Expected(
+        "Tina Thomsen", "Leverandør T ApS (CVR: 24681351)", "Systemadministrator", _tabs("tina")
+    ),
     # Digitaliseringsstyrelsen: the Systemforvalter has no tab but may switch to any CVR.
     "dorte": Expected(
         "Dorte Dahl",

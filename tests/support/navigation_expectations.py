@@ -66,6 +66,7 @@ EXPECTED_TABS = {
     "maja": AUTHORITY_ADMIN,
     "birgitte": ["oversigt", "systemtilslutning", "statistik"],
     "sune": ["oversigt", "systemtilslutning"],
+    "tina": ["oversigt", "systemtilslutning"],
     "dorte": ["oversigt"],
 }
 
