@@ -64,11 +64,17 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
-def combination_check(values: Mapping) -> Requirements:
+def combination_check(values: Mapping, *, ssh_key_needed: bool = True) -> Requirements:
+    """One of SPEC §3's protocol/type combinations, with the fields it needs filled in.
+
+    A standard supplier system carries no SSH key (`ssh_key_needed=False`): each organisation
+    using an SFTP template adds its own.
+    """
     types = types_of(is_sender=values["is_sender"], is_receiver=values["is_receiver"])
     if not types:
         raise SystemRuleError(
-            _("Vælg, om systemet er afsender, modtager eller begge."), field="types"
+            _("Vælg, om systemet skal opsættes som afsendersystem, modtagersystem eller begge."),
+            field="types",
         )
     needs = requirements(types, values["protocol"])
     if needs is None:
@@ -89,7 +95,7 @@ def combination_check(values: Mapping) -> Requirements:
         raise SystemRuleError(_("Angiv End point."), field="endpoint")
     if needs.receipt_endpoint and not values["receipt_endpoint"]:
         raise SystemRuleError(_("Angiv Kvitterings-end point."), field="receipt_endpoint")
-    if needs.ssh_key and not values["ssh_public_key"]:
+    if ssh_key_needed and needs.ssh_key and not values["ssh_public_key"]:
         raise SystemRuleError(_("Indsæt systemets offentlige SSH-nøgle."), field="ssh_public_key")
     return needs
 

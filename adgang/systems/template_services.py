@@ -34,9 +34,9 @@ from adgang.accounts.models import Organisation
 from adgang.audit.models import Subject
 from adgang.audit.services import Actor, action_record, action_record_changes
 from adgang.core.clock import now as clock_now
+from adgang.systems.checks import combination_check
 from adgang.systems.checks import values_check as check_typed_values
 from adgang.systems.models import MailSystem, Protocol, SystemTemplate
-from adgang.systems.rules import requirements, types_of
 from adgang.systems.services import SystemRuleError
 
 # What a template defines, in the order the log lists it. Labels are the log's field names;
@@ -150,27 +150,7 @@ def _check(values: dict, *, supplier: Organisation, exclude=None) -> None:
             % {"limit_value": DESCRIPTION_MAX_LENGTH},
             field="description",
         )
-    types = types_of(is_sender=values["is_sender"], is_receiver=values["is_receiver"])
-    if not types:
-        raise SystemRuleError(
-            _("Vælg, om systemet skal opsættes som afsendersystem, modtagersystem eller begge."),
-            field="types",
-        )
-    needs = requirements(types, values["protocol"])
-    if needs is None:
-        raise SystemRuleError(
-            _("Protokollen kan ikke bruges til denne type system."), field="protocol"
-        )
-    if not values["allowed_ips"] and not values["ip_range"]:
-        raise SystemRuleError(_("Angiv mindst én IP-adresse eller én IP-range."), field="ips")
-    if values["allowed_ips"] and values["ip_range"]:
-        raise SystemRuleError(
-            _("Angiv enten IP-adresser eller én IP-range, ikke begge dele."), field="ips"
-        )
-    if needs.endpoint and not values["endpoint"]:
-        raise SystemRuleError(_("Angiv End point."), field="endpoint")
-    if needs.receipt_endpoint and not values["receipt_endpoint"]:
-        raise SystemRuleError(_("Angiv Kvitterings-end point."), field="receipt_endpoint")
+    needs = combination_check(values, ssh_key_needed=False)
     # A template carries no SSH key (keys are per organisation) and no delegation (implied).
     if not needs.endpoint:
         values["endpoint"] = ""

@@ -135,7 +135,7 @@ def test_a_system_without_a_type_is_refused_on_types(personas):
     refused(
         lambda: create(personas.alice, SENDER, is_sender=False, is_receiver=False),
         field="types",
-        message="Vælg, om systemet er afsender, modtager eller begge.",
+        message="Vælg, om systemet skal opsættes som afsendersystem, modtagersystem eller begge.",
     )
 
 
