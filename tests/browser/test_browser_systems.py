@@ -12,10 +12,9 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from adgang.accounts.models import Organisation
 from adgang.core import clock
-from adgang.systems.models import MailSystem, Protocol, SystemTemplate
-from tests.support.systems_wizard import ed25519_key
+from adgang.systems.models import MailSystem, Protocol
+from tests.support.systems_wizard import ed25519_key, standard_template_of
 
 RECEIPT_ENDPOINT_LABEL = "Tilslut kvitterings-end point til memo-meddelelser"
 
@@ -172,21 +171,7 @@ def test_alice_creates_an_sftp_sender_with_an_ed25519_key(page, login_as):
 
 @pytest.fixture
 def standard_template(personas):
-    supplier = personas.sune.organisation
-    Organisation.objects.filter(pk=supplier.pk).update(is_system_supplier=True)
-    return SystemTemplate.objects.create(
-        supplier=supplier,
-        name="Browser-standard",
-        is_sender=True,
-        is_receiver=True,
-        protocol=Protocol.REST_PUSH,
-        allowed_ips=["62.242.35.178"],
-        endpoint="https://crs.leverandoer-s.dk/inbound",
-        receipt_endpoint="https://css.leverandoer-s.dk/receipt",
-        contact_name="Leverandør S drift",
-        contact_email="drift@leverandoer-s.dk",
-        contact_phone="+45 70 10 20 30",
-    )
+    return standard_template_of(personas.sune.organisation, "Browser-standard")
 
 
 def test_alice_creates_a_system_from_a_standard_supplier_template(

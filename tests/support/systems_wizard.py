@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
 )
 
+from adgang.accounts.models import Organisation
+from adgang.systems.models import Protocol, SystemTemplate
 from adgang.systems.rules import requirements
 
 BASE = "/systemtilslutning/opret/"
@@ -170,3 +172,21 @@ def field_error(response, step: str, name: str) -> str:
 def shown_value(response, name: str):
     """What the re-rendered form shows in the field (its bound value)."""
     return response.context["form"][name].value()
+
+
+def standard_template_of(supplier: Organisation, name: str) -> SystemTemplate:
+    """A published REST PUSH sender+receiver standard system of `supplier` (guide §5.6)."""
+    Organisation.objects.filter(pk=supplier.pk).update(is_system_supplier=True)
+    return SystemTemplate.objects.create(
+        supplier=supplier,
+        name=name,
+        is_sender=True,
+        is_receiver=True,
+        protocol=Protocol.REST_PUSH,
+        allowed_ips=["62.242.35.178"],
+        endpoint="https://crs.leverandoer-s.dk/inbound",
+        receipt_endpoint="https://css.leverandoer-s.dk/receipt",
+        contact_name="Leverandør S drift",
+        contact_email="drift@leverandoer-s.dk",
+        contact_phone="+45 70 10 20 30",
+    )

@@ -13,11 +13,10 @@ import pytest
 import time_machine
 from pypdf import PdfReader
 
-from adgang.accounts.models import Organisation
 from adgang.audit.models import ActionLogEntry, Subject
 from adgang.core import clock
 from adgang.systems import receipts
-from adgang.systems.models import MailSystem, Protocol, SystemTemplate
+from adgang.systems.models import MailSystem, Protocol
 from adgang.systems.rules import BOTH, RECEIVER, SENDER
 from adgang.systems.services import SystemRuleError
 from adgang.testing import assert_tenant_isolated
@@ -33,6 +32,7 @@ from tests.support.systems_wizard import (
     current_step,
     field_error,
     shown_value,
+    standard_template_of,
     valid_steps,
 )
 
@@ -276,21 +276,7 @@ def test_a_rule_refused_by_the_service_is_shown_on_its_field_with_input_kept(wiz
 
 @pytest.fixture
 def standard_template(personas):
-    supplier = personas.sune.organisation
-    Organisation.objects.filter(pk=supplier.pk).update(is_system_supplier=True)
-    return SystemTemplate.objects.create(
-        supplier=supplier,
-        name="IMS DigitalPost",
-        is_sender=True,
-        is_receiver=True,
-        protocol=Protocol.REST_PUSH,
-        allowed_ips=["62.242.35.178"],
-        endpoint="https://crs.leverandoer-s.dk/inbound",
-        receipt_endpoint="https://css.leverandoer-s.dk/receipt",
-        contact_name="Leverandør S drift",
-        contact_email="drift@leverandoer-s.dk",
-        contact_phone="+45 70 10 20 30",
-    )
+    return standard_template_of(personas.sune.organisation, "IMS DigitalPost")
 
 
 def template_steps(template, **system):
