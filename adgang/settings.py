@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "adgang.accounts",
     "adgang.audit",
     "adgang.systems",
+    "adgang.contacts",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +237,13 @@ ADGANG_OUTBOUND_ALLOW_PRIVATE = env.bool("ADGANG_OUTBOUND_ALLOW_PRIVATE", defaul
 # Behind a reverse proxy, the header carrying the API client's address (NGDP-API.md
 # "Authentication"), e.g. "HTTP_X_FORWARDED_FOR"; the right-most entry is used. Empty: REMOTE_ADDR.
 ADGANG_API_CLIENT_IP_HEADER = env.str("ADGANG_API_CLIENT_IP_HEADER", default="")
+
+# Deep links to a contact point or group (SPEC §4): the citizen platform (borger.dk's Digital
+# Post) and the business platform (Virk), which authorities use too.
+ADGANG_DEEPLINK_CITIZEN_BASE = env.str(
+    "ADGANG_DEEPLINK_CITIZEN_BASE", default="https://post.borger.dk"
+)
+ADGANG_DEEPLINK_BUSINESS_BASE = env.str("ADGANG_DEEPLINK_BUSINESS_BASE", default="https://virk.dk")
 
 # Shown in the header of every page (SPEC §2).
 ADGANG_SUPPORT_PHONE = env.str("ADGANG_SUPPORT_PHONE", default="33 98 00 38")
