@@ -147,6 +147,20 @@ def _own_groups(
     return sorted(found, key=lambda g: (g.name.casefold(), str(g.pk)))
 
 
+def _still_there(rows, pk):
+    """The row to change, read again under the organisation's lock.
+
+    Someone may have deleted it since the page was shown (deleting a group takes the nodes
+    only it held with it); the caller learns that in Danish rather than as a crash.
+    """
+    current = rows.filter(pk=pk).first()
+    if current is None:
+        if rows.model is ContactGroup:
+            raise ContactRuleError(_("Kontaktgruppen findes ikke længere."))
+        raise ContactRuleError(_("Kontaktpunktet findes ikke længere."))
+    return current
+
+
 def _receiver_system(organisation: Organisation, system_id) -> MailSystem | None:
     """A live receiver system of the organisation (SPEC §4 step 4 "Tilslutning")."""
     if system_id in (None, ""):
@@ -195,7 +209,7 @@ def _point_values(values: Mapping) -> dict:
             "input_fields", validation.validate_input_fields, values["input_fields"]
         ),
         "keywords": _checked("keywords", validation.validate_keywords, values["keywords"]),
-        "codes": _checked("codes", validation.validate_codes, list(values["codes"])),
+        "codes": _checked("codes", validation.validate_codes, values["codes"]),
         "active": bool(values["active"]),
     }
     checked["max_message_mb"], checked["max_attachments"] = _checked(
@@ -323,8 +337,8 @@ def group_update(
     values = _group_values(changes)
     with transaction.atomic():
         organisation = _locked_organisation(group.organisation_id)
-        current = ContactGroup.objects.select_for_update().get(
-            pk=group.pk, organisation=organisation
+        current = _still_there(
+            ContactGroup.objects.select_for_update().filter(organisation=organisation), group.pk
         )
         log = {
             _label(ContactGroup, n): (getattr(current, n), v)
@@ -417,10 +431,11 @@ def point_update(
         raise ValueError(f"Not editable: {sorted(unknown)}")
     with transaction.atomic():
         organisation = _locked_organisation(point.organisation_id)
-        current = (
+        current = _still_there(
             ContactPoint.objects.select_for_update(of=("self",))
             .select_related("system")
-            .get(pk=point.pk, organisation=organisation)
+            .filter(organisation=organisation),
+            point.pk,
         )
         # The checks that span fields (capacity, link) see the whole point as it would be.
         stored = {name: getattr(current, name) for name in POINT_COLUMNS}
@@ -475,8 +490,8 @@ def point_delete(*, actor: Actor, point: ContactPoint) -> None:
     """Delete a contact point with every reference to it (SPEC §4)."""
     with transaction.atomic():
         organisation = _locked_organisation(point.organisation_id)
-        current = ContactPoint.objects.select_for_update().get(
-            pk=point.pk, organisation=organisation
+        current = _still_there(
+            ContactPoint.objects.select_for_update().filter(organisation=organisation), point.pk
         )
         groups = ContactGroup.objects.filter(
             pk__in=PointInGroup.objects.filter(point=current).values("group_id")
@@ -520,9 +535,7 @@ def group_delete(
     at = now or clock_now()
     with transaction.atomic():
         organisation = _locked_organisation(group.organisation_id)
-        current = ContactGroup.objects.filter(pk=group.pk, organisation=organisation).first()
-        if current is None:  # deleted meanwhile by someone else
-            raise ContactRuleError(_("Kontaktgruppen findes ikke længere."))
+        current = _still_there(ContactGroup.objects.filter(organisation=organisation), group.pk)
         structure = Structure.load(organisation)
         plan = structure.deletion_plan(current.pk)
 

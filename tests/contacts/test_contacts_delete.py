@@ -5,7 +5,10 @@ The properties run over random DAGs (`tests.support.contacts_factories.shapes`),
 example in an organisation of its own.
 """
 
+import threading
+
 import pytest
+from django.db import connection
 from django.db.models.query import QuerySet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,7 +16,7 @@ from hypothesis import strategies as st
 from adgang.contacts import services
 from adgang.contacts.graph import Structure
 from adgang.contacts.models import PointInGroup
-from adgang.contacts.services import ContactRuleError, group_delete
+from adgang.contacts.services import ContactRuleError, group_delete, point_update
 from tests.support.contacts_factories import (
     actor_for,
     build,
@@ -195,3 +198,52 @@ def test_failed_deletion_in_its_own_transaction_is_rolled_back_whole(monkeypatch
     with pytest.raises(Injected):
         group_delete(actor=actor_for(organisation), group=built["Lolland"])
     assert snapshot(organisation) == before
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs concurrent connections with row locks (PostgreSQL); SQLite serialises "
+    "every write transaction anyway",
+)
+@pytest.mark.parametrize("round_", range(5))
+def test_deletion_and_a_concurrent_placement_are_decided_one_after_the_other(round_):
+    # p sits only in A; one request deletes A while another also places p in B. Whichever
+    # runs first, the result is one of the two orders: never a point deleted under its new
+    # reference, never a half-done deletion.
+    organisation = organisation_new()
+    built = build(organisation, groups=["A", "B"], points=["p"], edges=[("A", "p")])
+    actor = actor_for(organisation)
+    start = threading.Barrier(2)
+    outcomes: list = [None, None]
+
+    def run(index, call):
+        try:
+            start.wait(timeout=10)
+            outcomes[index] = call()
+        except Exception as error:  # the outcome is what the test checks
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    calls = [
+        lambda: group_delete(actor=actor, group=built["A"]),
+        lambda: point_update(
+            actor=actor, point=built["p"], changes={"group_ids": [built["A"].pk, built["B"].pk]}
+        ),
+    ]
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+        assert not thread.is_alive(), "a request hung (deadlock?)"
+    assert not isinstance(outcomes[0], Exception)
+    after = picture(organisation)
+    if isinstance(outcomes[1], Exception):  # the deletion came first: p went with A
+        assert isinstance(outcomes[1], ContactRuleError)
+        assert outcomes[1].message == "Kontaktpunktet findes ikke længere."
+        assert after.points == set() and after.edges == set()
+    else:  # the placement came first: p survives in B only
+        assert after.points == {"p"} and after.edges == {("B", "p")}
+    assert after.groups == {"B"}

@@ -521,3 +521,24 @@ def test_point_delete_removes_the_point_and_its_references_and_logs_it(org, acto
         "Kontaktpunkt": ("p", ""),
         "Kontaktgrupper": ("A, B", ""),
     }
+
+
+def test_changing_a_point_deleted_meanwhile_is_refused_in_danish(org, actor):
+    point = build(org, points=["p"])["p"]
+    point_delete(actor=actor, point=point)
+    before = snapshot(org)
+    for call in (
+        lambda: point_update(actor=actor, point=point, changes={"name": "q"}),
+        lambda: point_delete(actor=actor, point=point),
+    ):
+        assert refused(call).message == "Kontaktpunktet findes ikke længere."
+    assert snapshot(org) == before
+
+
+def test_changing_a_group_deleted_meanwhile_is_refused_in_danish(org, actor):
+    group = build(org, groups=["A"])["A"]
+    ContactGroup.objects.filter(pk=group.pk).delete()
+    before = snapshot(org)
+    error = refused(lambda: group_update(actor=actor, group=group, changes={"name": "B"}))
+    assert error.message == "Kontaktgruppen findes ikke længere."
+    assert snapshot(org) == before
