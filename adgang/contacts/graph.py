@@ -234,13 +234,15 @@ class Structure:
         """The subtree as the preview table shows it: depth first, expanded through deleted
         groups only (what lies below a surviving group is untouched)."""
         rows: list[PreviewRow] = []
-        stack = [(root, 0)]
+        # Each entry carries the groups above it: even a cycle (which the services never
+        # store) could not make the walk endless.
+        stack = [(root, 0, frozenset())]
         while stack:
             if len(rows) >= PREVIEW_MAX_ROWS:
                 return tuple(rows), True
-            node, depth = stack.pop()
+            node, depth, above = stack.pop()
             mark = marks[node]
-            expand = node.kind == GROUP and mark == Mark.DELETE
+            expand = node.kind == GROUP and mark == Mark.DELETE and node.id not in above
             kids = self.sorted_children(node.id) if expand else []
             rows.append(
                 PreviewRow(
@@ -251,5 +253,5 @@ class Structure:
                     has_children=bool(kids),
                 )
             )
-            stack.extend((kid, depth + 1) for kid in reversed(kids))
+            stack.extend((kid, depth + 1, above | {node.id}) for kid in reversed(kids))
         return tuple(rows), False

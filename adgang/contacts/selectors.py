@@ -6,7 +6,7 @@ acting, so another organisation's group or point is simply not found (404).
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from adgang.accounts.models import Organisation
-from adgang.contacts.graph import GROUP, POINT, Node, Structure
+from adgang.contacts.graph import GROUP, POINT, Structure
 from adgang.contacts.models import ContactGroup, ContactPoint, Target
 from adgang.core.clock import now as clock_now
 from adgang.systems.models import MailSystem
@@ -121,15 +121,9 @@ def tree_rows(
     Without a search: the top level (groups first, then points, each by name) and, below each
     expanded group, its content, recursively. With a search: every group and point whose name
     contains the text, at the top, still expandable. A node placed in several expanded groups
-    appears under each. Five queries, whatever the size of the structure.
+    appears under each. At most five queries, whatever the size of the structure.
     """
     structure = Structure.load(organisation)
-    details = {
-        row["id"]: row
-        for row in points_of(organisation).values(
-            "id", "targets", "visible", "active", "system__name"
-        )
-    }
     open_groups = _group_ids(expanded)
     text = search.strip().casefold()
     if text:
@@ -139,14 +133,24 @@ def tree_rows(
     roots.sort(key=structure.display_key)
 
     rows: list[TreeRow] = []
-    stack: list[tuple[Node, int, uuid.UUID | None]] = [(n, 0, None) for n in reversed(roots)]
+    # Each entry carries the groups above it, so even a cycle (which the services never
+    # store) could not make the walk endless.
+    stack = [(node, 0, None, frozenset()) for node in reversed(roots)]
     while stack:
-        node, depth, parent_id = stack.pop()
+        node, depth, parent_id, above = stack.pop()
         if node.kind == POINT:
-            rows.append(_point_row(node, structure.names[node], depth, parent_id, details))
+            rows.append(
+                TreeRow(
+                    kind=POINT,
+                    id=node.id,
+                    name=structure.names[node],
+                    depth=depth,
+                    parent_id=parent_id,
+                )
+            )
             continue
         kids = structure.sorted_children(node.id)
-        is_open = node.id in open_groups and bool(kids)
+        is_open = node.id in open_groups and bool(kids) and node.id not in above
         rows.append(
             TreeRow(
                 kind=GROUP,
@@ -159,23 +163,39 @@ def tree_rows(
             )
         )
         if is_open:
-            stack.extend((kid, depth + 1, node.id) for kid in reversed(kids))
-    return rows
+            below = above | {node.id}
+            stack.extend((kid, depth + 1, node.id, below) for kid in reversed(kids))
+    return _point_details_add(organisation, rows)
 
 
-def _point_row(node: Node, name: str, depth: int, parent_id, details: dict) -> TreeRow:
-    detail = details[node.id]
-    return TreeRow(
-        kind=POINT,
-        id=node.id,
-        name=name,
-        depth=depth,
-        parent_id=parent_id,
-        targets=tuple(targets_in_order(detail["targets"] or [])),
-        visible=detail["visible"],
-        system_name=detail["system__name"] or "",
-        active=detail["active"],
-    )
+# Up to this many points shown, their details are read by id; beyond, all of them at once.
+DETAILS_BY_ID_MAX = 500
+
+
+def _point_details_add(organisation: Organisation, rows: list[TreeRow]) -> list[TreeRow]:
+    """Fill in the point rows' columns (Målgruppe, Synlighed, Modtagersystem, Status)."""
+    shown = {row.id for row in rows if row.kind == POINT}
+    if not shown:
+        return rows
+    points = points_of(organisation)
+    if len(shown) <= DETAILS_BY_ID_MAX:
+        points = points.filter(pk__in=shown)
+    details = {
+        row["id"]: row
+        for row in points.values("id", "targets", "visible", "active", "system__name")
+    }
+    return [
+        row
+        if row.kind != POINT
+        else replace(
+            row,
+            targets=tuple(targets_in_order(details[row.id]["targets"] or [])),
+            visible=details[row.id]["visible"],
+            system_name=details[row.id]["system__name"] or "",
+            active=details[row.id]["active"],
+        )
+        for row in rows
+    ]
 
 
 # -- what the Digital Post core asks -----------------------------------------------------

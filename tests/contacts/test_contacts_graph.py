@@ -202,3 +202,10 @@ def test_structure_load_sees_only_the_organisations_own_nodes(db):
     build(mine, groups=["A"], points=["p"], edges=[("A", "p")])
     build(theirs, groups=["X"], points=["y"], edges=[("X", "y")])
     assert sorted(Structure.load(mine).names.values()) == ["A", "p"]
+
+
+def test_preview_of_a_corrupt_structure_with_a_cycle_ends():
+    # The services never store a cycle; should one be written behind their back, the preview
+    # still ends, showing each group once on the path.
+    g = Named(groups=["A", "B"], edges=[("A", "B"), ("B", "A")])
+    assert [(r.name, r.depth) for r in g.plan("A").rows] == [("A", 0), ("B", 1), ("A", 2)]

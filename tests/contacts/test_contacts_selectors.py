@@ -308,3 +308,16 @@ def test_group_without_visible_active_points_is_not_visible(org):
     assert (access.targets, access.visible, access.link_targets) == ((Target.CITIZEN,), False, ())
     empty = group_accessibility(build(org, groups=["Tom"])["Tom"])
     assert (empty.targets, empty.visible) == ((), False)
+
+
+def test_overview_of_a_corrupt_structure_with_a_cycle_ends(org):
+    # The services never store a cycle; written behind their back, the overview still ends.
+    built = build(org, groups=["Top", "A", "B"], edges=[("Top", "A"), ("A", "B"), ("B", "A")])
+    expanded = {g.pk for g in built.groups.values()}
+    assert shown(tree_rows(org, expanded=expanded)) == [("Top", 0), ("A", 1), ("B", 2), ("A", 3)]
+
+
+def test_overview_without_points_shown_reads_no_point_details(org, django_assert_num_queries):
+    build(org, groups=["A"], points=["p"], edges=[("A", "p")])
+    with django_assert_num_queries(4):
+        assert shown(tree_rows(org)) == [("A", 0)]
