@@ -129,6 +129,12 @@ def _locked_organisation(organisation: Organisation | uuid.UUID) -> Organisation
     return Organisation.objects.select_for_update().get(pk=pk)
 
 
+def _authority_check(organisation: Organisation) -> None:
+    """Only authorities have a contact structure (SPEC §4)."""
+    if not organisation.is_authority:
+        raise ContactRuleError(_("Kun myndigheder kan oprette en kontaktstruktur."))
+
+
 def _own_groups(
     organisation: Organisation, group_ids: Iterable, *, field: str
 ) -> list[ContactGroup]:
@@ -303,6 +309,7 @@ def group_create(
     )
     with transaction.atomic():
         organisation = _locked_organisation(organisation)
+        _authority_check(organisation)
         parents = _own_groups(organisation, parent_ids, field="parents")
         group = ContactGroup.objects.create(
             organisation=organisation, created_at=at, updated_at=at, **values
@@ -350,8 +357,10 @@ def group_update(
         if "parent_ids" in changes:
             parents = _own_groups(organisation, changes["parent_ids"], field="parents")
             new_ids = {p.pk for p in parents}
-            before = ContactGroup.objects.filter(
-                pk__in=GroupInGroup.objects.filter(child=current).values("parent_id")
+            before = list(
+                ContactGroup.objects.filter(
+                    pk__in=GroupInGroup.objects.filter(child=current).values("parent_id")
+                )
             )
             old_ids = {p.pk for p in before}
             if new_ids != old_ids:
@@ -400,6 +409,7 @@ def point_create(
     values = _point_values({f.name: getattr(spec, f.name) for f in fields(spec)})
     with transaction.atomic():
         organisation = _locked_organisation(organisation)
+        _authority_check(organisation)
         groups = _own_groups(organisation, spec.group_ids, field="groups")
         system = _receiver_system(organisation, spec.system_id)
         point = ContactPoint.objects.create(

@@ -542,3 +542,15 @@ def test_changing_a_group_deleted_meanwhile_is_refused_in_danish(org, actor):
     error = refused(lambda: group_update(actor=actor, group=group, changes={"name": "B"}))
     assert error.message == "Kontaktgruppen findes ikke længere."
     assert snapshot(org) == before
+
+
+def test_a_company_cannot_create_a_contact_structure(personas):
+    company = personas.birgitte.organisation
+    actor = actor_of(personas.birgitte)
+    before = snapshot(company)
+    for call in (
+        lambda: group_create(actor=actor, organisation=company, name="A", description="Om"),
+        lambda: point_create(actor=actor, organisation=company, spec=point_spec()),
+    ):
+        assert refused(call).message == "Kun myndigheder kan oprette en kontaktstruktur."
+    assert snapshot(company) == before
