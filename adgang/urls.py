@@ -29,6 +29,7 @@ urlpatterns = [
         name="oidc_authentication_callback",
     ),
     path("systemtilslutning/", include("adgang.systems.urls")),
+    path("kontaktstruktur/", include("adgang.contacts.urls")),
     path("", include("adgang.accounts.urls")),
     path("", include("adgang.ui.urls")),
 ]

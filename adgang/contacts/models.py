@@ -183,3 +183,69 @@ class PointInGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point_id} in {self.group_id}"
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", _("Venter")
+    RUNNING = "running", _("I gang")
+    DONE = "done", _("Færdig")
+    FAILED = "failed", _("Fejlet")
+
+
+class GroupDeletion(models.Model):
+    """A requested "Slet gruppe" (guide §6.5), carried out by a background task.
+
+    The deletion itself is one transaction in the worker, so it is whole or not at all even if
+    the browser leaves; this row is what the progress page polls.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    group_id = models.UUIDField()
+    group_name = models.CharField(max_length=NAME_MAX_LENGTH)
+    # Who asked: the audit actor of the deletion (`Actor` fields).
+    actor_display = models.CharField(max_length=80)
+    actor_cvr = models.CharField(max_length=8, blank=True)
+    actor_rid = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
+    deleted_groups = models.PositiveIntegerField(default=0)
+    deleted_points = models.PositiveIntegerField(default=0)
+    removed_references = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.group_name} ({self.status})"
+
+
+class ImportBatch(models.Model):
+    """An uploaded contact-structure workbook between its dry run and "Importér" (§6.7–6.8).
+
+    The file is kept so that what is applied is exactly what the dry run showed; it is
+    removed when applied or abandoned.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    uploaded_by = models.CharField(max_length=80)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    report = models.JSONField(default=dict, blank=True)  # the dry run: changes and errors
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
+    created_at = models.DateTimeField(default=now, editable=False)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -3,6 +3,7 @@ the organisation acting, so another organisation's system is simply not found (4
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -27,7 +28,7 @@ def system_get(organisation: Organisation, system_id: uuid.UUID | str) -> MailSy
     """The organisation's own system, or 404 — also for another organisation's id."""
     try:
         return systems_of(organisation).select_related("template", "organisation").get(pk=system_id)
-    except (MailSystem.DoesNotExist, ValueError, TypeError):
+    except (MailSystem.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
 
 

@@ -67,6 +67,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Administrér kontaktstruktur"),
         _("Opsæt kontaktgrupper og kontaktpunkter, så posten når frem til rette sted."),
         "groups",
+        url_name="contacts:overview",
     ),
     Section(
         "tilbagekald",

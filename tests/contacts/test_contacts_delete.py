@@ -13,10 +13,11 @@ from django.db.models.query import QuerySet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adgang.contacts import services
+from adgang.contacts import deletion, services
+from adgang.contacts.deletion import group_delete
 from adgang.contacts.graph import Structure
 from adgang.contacts.models import PointInGroup
-from adgang.contacts.services import ContactRuleError, group_delete, point_update
+from adgang.contacts.services import ContactRuleError, point_update
 from tests.support.contacts_factories import (
     actor_for,
     build,
@@ -76,7 +77,7 @@ def test_group_delete_removes_exactly_the_nodes_not_reachable_from_outside(data,
     organisation = organisation_new()
     built = build_shape(organisation, shape)
     with monkeypatch.context() as patch:
-        patch.setattr(services, "DELETE_BATCH", data.draw(st.sampled_from([1, 2, 500])))
+        patch.setattr(deletion, "DELETE_BATCH", data.draw(st.sampled_from([1, 2, 500])))
         group_delete(actor=actor_for(organisation), group=built[deleted])
     assert picture(organisation) == expected_after_delete(shape, deleted)
 
@@ -95,7 +96,7 @@ def test_failure_in_the_middle_of_a_deletion_changes_nothing(data, monkeypatch):
     writes = len(plan.keep) + len(plan.delete)
     before = snapshot(organisation)
     with monkeypatch.context() as patch:
-        patch.setattr(services, "DELETE_BATCH", 1)
+        patch.setattr(deletion, "DELETE_BATCH", 1)
         if where == "audit":
             number = data.draw(st.integers(1, writes))
             fail_on_call(

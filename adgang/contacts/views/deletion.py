@@ -1,0 +1,3 @@
+from adgang.contacts.views._pending import pending
+
+group_delete = deletion_progress = pending

@@ -1,0 +1,3 @@
+from adgang.contacts.views._pending import pending
+
+overview = pending

@@ -1,0 +1,3 @@
+from adgang.contacts.views._pending import pending
+
+export = import_upload = import_review = pending
