@@ -10,6 +10,7 @@ from django.utils.module_loading import import_string
 DEMO_STEPS = (
     "adgang.accounts.demo.load",
     "adgang.systems.demo.load",
+    "adgang.contacts.demo.load",
 )
 
 
