@@ -65,9 +65,11 @@ def _messages(error: ValidationError) -> list[str]:
 class ListInputs(forms.Widget):
     """`count` text inputs sharing one name; the value is the list of what was posted."""
 
-    def __init__(self, count: int, attrs=None) -> None:
+    def __init__(self, count: int, item_label: str = "", attrs=None) -> None:
         super().__init__(attrs)
         self.count = count
+        # Each input's accessible name, "%(number)d" numbering them from 1.
+        self.item_label = item_label
 
     def value_from_datadict(self, data, files, name):
         return data.getlist(name) if hasattr(data, "getlist") else list(data.get(name) or [])
@@ -80,15 +82,16 @@ class ListInputs(forms.Widget):
         values += [""] * (self.count - len(values))
         attrs = self.build_attrs(self.attrs, attrs)
         base_id = attrs.pop("id", "")
-        parts = [
-            format_html(
-                '<input type="text" name="{}" value="{}"{}>',
-                name,
-                item,
-                flatatt({**attrs, "id": base_id if index == 0 else f"{base_id}_{index}"}),
+        parts = []
+        for index, item in enumerate(values):
+            own = {**attrs, "id": base_id if index == 0 else f"{base_id}_{index}"}
+            if index:  # spaced like separate fields
+                own["class"] = f"{own.get('class', '')} mt-3".strip()
+            if self.item_label:
+                own["aria-label"] = str(self.item_label) % {"number": index + 1}
+            parts.append(
+                format_html('<input type="text" name="{}" value="{}"{}>', name, item, flatatt(own))
             )
-            for index, item in enumerate(values)
-        ]
         return format_html(
             '<div class="contacts-list-inputs">{}</div>',
             format_html_join("", "{}", ((p,) for p in parts)),
@@ -98,8 +101,8 @@ class ListInputs(forms.Widget):
 class ListField(forms.Field):
     widget = ListInputs
 
-    def __init__(self, *, count: int, **kwargs) -> None:
-        kwargs.setdefault("widget", ListInputs(count))
+    def __init__(self, *, count: int, item_label: str = "", **kwargs) -> None:
+        kwargs.setdefault("widget", ListInputs(count, item_label))
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -214,6 +217,7 @@ class AccessibilityForm(forms.Form):
         label=_("Titler på informationsfelterne"),
         help_text=_("Op til to felter, højst 25 tegn hver."),
         count=validation.INPUT_FIELDS_MAX,
+        item_label=_("Titel på informationsfelt %(number)d"),
         required=False,
     )
 
@@ -224,6 +228,7 @@ class AccessibilityForm(forms.Form):
         for name in ("max_message_mb", "max_attachments", "link_headline", "link_text"):
             self.fields[name].needed_when_shown = True
         self.fields["link_url"].needed_when_shown = True
+        self.fields["input_fields"].needed_when_shown = True
         self.fields["link_headline"].character_limit = validation.LINK_HEADLINE_MAX_LENGTH
         self.fields["link_description"].character_limit = validation.LINK_DESCRIPTION_MAX_LENGTH
         self.fields["link_text"].character_limit = validation.LINK_TEXT_MAX_LENGTH

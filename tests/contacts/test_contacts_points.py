@@ -85,7 +85,7 @@ def test_details_show_every_field_status_and_deep_links(client_as, point):
     assert "Dybt link (myndighed)" in content
     assert "Dybt link (virksomhed)" not in content
     assert content.count("<svg ") >= 2
-    assert f'href="/kontaktstruktur/kontaktpunkt/{point.pk}/rediger/{MARKUP}/"' in content
+    assert f'href="/kontaktstruktur/kontaktpunkt/{point.pk}/rediger/{MARKUP}/?reset=1"' in content
 
 
 def test_details_say_available_when_active_with_an_active_receiver(client_as, personas):
@@ -179,6 +179,26 @@ def test_edit_cancel_changes_nothing(client_as, personas, point):
     assert response.request["PATH_INFO"] == f"/kontaktstruktur/kontaktpunkt/{point.pk}/"
     assert ContactPoint.objects.values().get() == before
     assert wizard.stored() == {}
+
+
+def test_edit_from_the_details_page_starts_afresh(client_as, personas, point):
+    """An edit abandoned earlier does not come back when "Redigér" is chosen again."""
+    wizard = PointWizard(client_as("alice"), personas.alice.organisation, point=point)
+    wizard.start()
+    wizard.post(DESCRIPTION, {"name": "Halvfærdig", "description": "x"})
+    response = wizard.client.get(f"{wizard.base}{DESCRIPTION}/?reset=1", follow=True)
+    assert current_step(response) == DESCRIPTION
+    assert shown_value(response, "name") == point.name
+    response = wizard.get(SUMMARY)
+    assert summary_values(response)["name"] == point.name
+
+
+def test_within_an_edit_the_typed_data_is_kept(client_as, personas, point):
+    wizard = PointWizard(client_as("alice"), personas.alice.organisation, point=point)
+    wizard.start()
+    wizard.post(DESCRIPTION, {"name": "Nyt navn", "description": "x"})
+    response = wizard.get(DESCRIPTION)
+    assert shown_value(response, "name") == "Nyt navn"
 
 
 def test_edit_can_detach_the_system_and_deactivate(client_as, personas):

@@ -332,11 +332,16 @@ class PointEditWizard(PointCreateWizard):
             self.storage.set_step_data(step, {f"{step}-{k}": v for k, v in data.items()})
 
     def get(self, request, *args, **kwargs):
+        """The details page starts "Redigér" afresh (`?reset`): an edit abandoned earlier
+        must not come back with its old input. Within the edit, the typed data is kept."""
         step = kwargs.get("step")
-        if step is None or not self.storage.data.get(self.storage.step_data_key):
+        if (
+            step is None
+            or "reset" in request.GET
+            or not self.storage.data.get(self.storage.step_data_key)
+        ):
             self._load()
-            if step is None:
-                return self._goto(SUMMARY)
+            return self._goto(step if step in self.get_form_list() else SUMMARY)
         return super().get(request, *args, **kwargs)
 
     def _cancel(self):

@@ -109,6 +109,10 @@
     });
     row.appendChild(input);
     row.appendChild(add);
+    var hint = block.querySelector(".form-hint");
+    if (hint && block.getAttribute("data-js-hint")) {
+      hint.textContent = block.getAttribute("data-js-hint");
+    }
     textarea.hidden = true;
     textarea.parentNode.appendChild(row);
     textarea.parentNode.appendChild(list);
