@@ -950,14 +950,21 @@ def _carry_out(actor: Actor, organisation: Organisation, operations: list[Operat
     current_parents = {
         pk: set(ids) for pk, ids in _edges(GroupInGroup, "child_id", organisation, "child").items()
     }
+    # First every reference that goes, with the other field changes; then every new one.
+    second = []
     for op in updates:
-        changes = dict(op.values)
-        if "parent_ids" in changes:
-            kept = current_parents.get(op.node_id, set()) & set(changes["parent_ids"])
-            if kept != current_parents.get(op.node_id, set()):
-                changes_first = {**changes, "parent_ids": sorted(kept, key=str)}
-                run(op, lambda op=op, c=changes_first: _group_update(actor, op, c))
-                changes = {"parent_ids": changes["parent_ids"]}
+        changes = {k: v for k, v in op.values.items() if k != "parent_ids"}
+        if "parent_ids" in op.values:
+            old = current_parents.get(op.node_id, set())
+            kept = old & set(op.values["parent_ids"])
+            if kept != old:
+                changes["parent_ids"] = sorted(kept, key=str)
+            if kept != set(op.values["parent_ids"]):
+                second.append(op)
+        if changes:
+            run(op, lambda op=op, c=changes: _group_update(actor, op, c))
+    for op in second:
+        changes = {"parent_ids": op.values["parent_ids"]}
         run(op, lambda op=op, c=changes: _group_update(actor, op, c))
     for op in point_ops:
         if op.node_id is None:

@@ -3,7 +3,6 @@ sheet and a points sheet, every field, IDs and parent references, safe against f
 in a fixed number of queries."""
 
 import time
-from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -12,13 +11,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from adgang.contacts import services, transfer
+from adgang.contacts import transfer
 from adgang.contacts.models import ContactGroup, ContactPoint, PointInGroup, Target
 from adgang.core.clock import now
-from tests.support.contacts_factories import actor_for, build, point_spec, receiver_new
-from tests.support.contacts_workbooks import GROUPS_SHEET, POINTS_SHEET, headers, read
-
-EAN = "5790000000012"  # a valid check digit
+from tests.support.contacts_factories import build
+from tests.support.contacts_workbooks import (
+    EAN,
+    GROUPS_SHEET,
+    POINTS_SHEET,
+    full_structure,
+    headers,
+    read,
+)
 
 GROUP_HEADERS = ["ID", "Navn", "Beskrivelse", "Organisatorisk enhed", "Overordnede grupper"]
 POINT_HEADERS = [
@@ -49,48 +53,7 @@ POINT_HEADERS = [
 
 @pytest.fixture
 def full(personas):
-    """Groups (one with a formula-like name, one in two parents) and a point with every field."""
-    organisation = personas.alice.organisation
-    built = build(
-        organisation,
-        groups=["=cmd", "Borgerservice", "Pas"],
-        edges=[("=cmd", "Pas"), ("Borgerservice", "Pas")],
-    )
-    ContactGroup.objects.filter(pk=built["Borgerservice"].pk).update(organisational_unit=True)
-    system = receiver_new(personas.alice, name="Modtager Eksport")
-    point = services.point_create(
-        actor=actor_for(organisation),
-        organisation=organisation,
-        spec=point_spec(
-            "+Pas og kørekort",
-            description="Spørgsmål om pas.",
-            internal_note="Kun til intern brug",
-            group_ids=(built["Pas"].pk, built["Borgerservice"].pk),
-            visible=False,
-            targets=(Target.AUTHORITY, Target.CITIZEN, Target.COMPANY),
-            max_message_mb=Decimal("45.5"),
-            max_attachments=3,
-            link_headline="Selvbetjening",
-            link_description="Book tid",
-            link_text="Book her",
-            link_url="https://www.kommune.dk/pas",
-            input_fields=("CPR-nummer", "Sagsnummer"),
-            keywords=("pas", "kørekort"),
-            codes=(
-                {"type": "FORM", "code": "02.02.04"},
-                {"type": "KLE", "code": "27.24.00"},
-                {"type": "SOR", "code": "123456"},
-                {"type": "GLN", "code": EAN},
-                {"type": "CUSTOM", "code": "ABC"},
-                {"type": "CUSTOM", "code": "DEF"},
-            ),
-            system_id=system.pk,
-            active=True,
-        ),
-    )
-    built.points["+Pas og kørekort"] = point
-    built.system = system
-    return built
+    return full_structure(personas)
 
 
 def test_export_is_one_workbook_named_by_cvr_and_date(client_as, full):

@@ -1,11 +1,62 @@
 """Test helpers for the contact structure workbook (export/import, SPEC §4)."""
 
+from decimal import Decimal
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
+from adgang.contacts import services
+from adgang.contacts.models import ContactGroup, Target
 from adgang.contacts.transfer import GROUPS_SHEET, POINTS_SHEET
+from tests.support.contacts_factories import actor_for, build, point_spec, receiver_new
+
+EAN = "5790000000012"  # a valid check digit
+
+
+def full_structure(personas):
+    """Groups (one with a formula-like name, one in two parents) and a point with every field."""
+    organisation = personas.alice.organisation
+    built = build(
+        organisation,
+        groups=["=cmd", "Borgerservice", "Pas"],
+        edges=[("=cmd", "Pas"), ("Borgerservice", "Pas")],
+    )
+    ContactGroup.objects.filter(pk=built["Borgerservice"].pk).update(organisational_unit=True)
+    system = receiver_new(personas.alice, name="Modtager Eksport")
+    point = services.point_create(
+        actor=actor_for(organisation),
+        organisation=organisation,
+        spec=point_spec(
+            "+Pas og kørekort",
+            description="Spørgsmål om pas.",
+            internal_note="Kun til intern brug",
+            group_ids=(built["Pas"].pk, built["Borgerservice"].pk),
+            visible=False,
+            targets=(Target.AUTHORITY, Target.CITIZEN, Target.COMPANY),
+            max_message_mb=Decimal("45.5"),
+            max_attachments=3,
+            link_headline="Selvbetjening",
+            link_description="Book tid",
+            link_text="Book her",
+            link_url="https://www.kommune.dk/pas",
+            input_fields=("CPR-nummer", "Sagsnummer"),
+            keywords=("pas", "kørekort"),
+            codes=(
+                {"type": "FORM", "code": "02.02.04"},
+                {"type": "KLE", "code": "27.24.00"},
+                {"type": "SOR", "code": "123456"},
+                {"type": "GLN", "code": EAN},
+                {"type": "CUSTOM", "code": "ABC"},
+                {"type": "CUSTOM", "code": "DEF"},
+            ),
+            system_id=system.pk,
+            active=True,
+        ),
+    )
+    built.points["+Pas og kørekort"] = point
+    built.system = system
+    return built
 
 
 def read(content: bytes) -> dict[str, list[dict]]:
@@ -32,7 +83,8 @@ def edited(content: bytes, edits=(), *, append=(), drop_sheet=None, drop_column=
     for sheet, row, header, value in edits:
         ws = workbook[sheet]
         column = _column(ws, header)
-        ws.cell(row=row, column=column, value=value)
+        # `ws.cell(..., value=None)` would leave the cell as it was: assign instead.
+        ws.cell(row=row, column=column).value = value
     for sheet, values in append:
         ws = workbook[sheet]
         names = [c.value for c in ws[1]]
@@ -76,4 +128,4 @@ def upload(content: bytes, name: str = "kontaktstruktur.xlsx") -> SimpleUploaded
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
-__all__ = ["GROUPS_SHEET", "POINTS_SHEET"]
+__all__ = ["EAN", "GROUPS_SHEET", "POINTS_SHEET"]
