@@ -640,21 +640,3 @@ RULE_FIELDS = {
     "codes": (MARKUP, "custom_codes"),
     "system": (CONNECTION, "system"),
 }
-
-
-__all__ = [
-    "ACCESSIBILITY",
-    "CONNECTION",
-    "DESCRIPTION",
-    "INPUT_STEPS",
-    "MARKUP",
-    "RULE_FIELDS",
-    "AccessibilityForm",
-    "ConnectionForm",
-    "DescriptionForm",
-    "MarkupForm",
-    "point_spec_from",
-    "point_step_data",
-    "spec_rows",
-    "stored_rows",
-]
