@@ -532,10 +532,9 @@ class _Reader:
         self.failed = True
         self.errors.append(CellError(self.sheet, self.row.number, column, reason))
 
-    def read(self, column: str, check: Callable, *, raw: bool = False):
-        value = self.row.cells.get(column)
+    def read(self, column: str, check: Callable):
         try:
-            return check(value if raw else _text(value))
+            return check(_text(self.row.cells.get(column)))
         except ValidationError as error:
             self.fail(column, _messages(error))
             return None

@@ -140,6 +140,8 @@ def test_delete_job_is_queued_and_the_progress_page_refreshes_until_done(client_
         "✔ Lolland slettet — Sletningen af den valgte kontaktgruppe er gennemført."
     ]
     assert "Lolland" not in picture(structure.organisation).groups
+    overview = client.get(done["Location"]).content.decode()
+    assert "✔ Lolland slettet — Sletningen af den valgte kontaktgruppe er gennemført." in overview
 
 
 def test_delete_job_runs_only_once(structure, personas, settings):
