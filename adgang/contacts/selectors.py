@@ -263,10 +263,14 @@ class Accessibility:
         return ", ".join(str(target.label) for target in self.targets)
 
 
-def group_accessibility(group: ContactGroup) -> Accessibility:
+def group_accessibility(
+    group: ContactGroup, *, structure: Structure | None = None
+) -> Accessibility:
     """Union of the targets of the active points at any depth below the group; visible if any
-    of them is (SPEC §4 "Contact group")."""
-    structure = Structure.load(group.organisation_id)
+    of them is (SPEC §4 "Contact group"). A caller holding the organisation's `structure`
+    already passes it, saving the four queries of loading it again."""
+    if structure is None:
+        structure = Structure.load(group.organisation_id)
     below = {n.id for n in structure.descendants(group.pk) if n.kind == POINT}
     targets: set[str] = set()
     link_targets: set[str] = set()

@@ -323,3 +323,19 @@ def test_group_pages_refuse_companies_and_people_without_the_right(
 ):
     target = {"detail": detail_url, "edit": edit_url}.get(url, lambda _: url)(structure["Pas"])
     assert client_as(persona).get(target).status_code == 403
+
+
+def test_details_queries_do_not_grow_with_the_points_below(
+    client_as, personas, structure, django_assert_max_num_queries
+):
+    big = build(
+        personas.alice.organisation,
+        groups=["Stor"],
+        points=[f"Punkt {i}" for i in range(60)],
+        edges=[("Stor", f"Punkt {i}") for i in range(60)],
+    )
+    GroupInGroup.objects.create(parent=structure["Pas"], child=big["Stor"])
+    client = client_as("alice")
+    with django_assert_max_num_queries(14):
+        response = client.get(detail_url(structure["Borgerservice"]))
+    assert len(page(response).find_all("div", class_="contacts-deeplink")) == 1

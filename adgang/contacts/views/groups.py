@@ -15,7 +15,7 @@ from adgang.audit.services import Actor
 from adgang.contacts import deeplinks, selectors, services
 from adgang.contacts.forms_groups import GroupForm
 from adgang.contacts.graph import GROUP, POINT, Node, Structure
-from adgang.contacts.models import ContactGroup
+from adgang.contacts.models import ContactGroup, ContactPoint
 from adgang.contacts.services import ContactRuleError
 from adgang.contacts.views._pending import ACCESS
 
@@ -110,13 +110,13 @@ def group_detail(request, pk):
     node = Node(GROUP, group.pk)
     below = {n.id for n in structure.descendants(group.pk) if n.kind == POINT}
     # The organisation's active and visible points, kept here when below the group: one
-    # query, no IN list of thousands of ids.
+    # query of two columns, no IN list of thousands of ids, no full model rows.
     points = [
-        point
-        for point in selectors.points_of(organisation)
+        ContactPoint(id=point_id, organisation=organisation, targets=targets, active=True)
+        for point_id, targets in selectors.points_of(organisation)
         .filter(active=True, visible=True)
-        .only("id", "organisation_id", "targets", "active", "visible")
-        if point.pk in below
+        .values_list("id", "targets")
+        if point_id in below
     ]
     links = [
         {
@@ -142,7 +142,7 @@ def group_detail(request, pk):
                 {"id": child.id, "name": structure.names[child], "is_group": child.kind == GROUP}
                 for child in structure.sorted_children(group.pk)
             ],
-            "accessibility": selectors.group_accessibility(group),
+            "accessibility": selectors.group_accessibility(group, structure=structure),
             "links": links,
         },
     )
