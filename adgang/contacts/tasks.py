@@ -1,14 +1,16 @@
-"""Background work of Kontaktstruktur: "Slet gruppe" (SPEC §4 "Delete group", guide §6.5)."""
+"""Background work of Kontaktstruktur: "Slet gruppe" (SPEC §4 "Delete group", guide §6.5)
+and the removal of abandoned import files (guide §6.7–6.8)."""
 
 import logging
 import uuid
+from datetime import timedelta
 
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from adgang.audit.services import Actor
 from adgang.contacts import deletion
-from adgang.contacts.models import ContactGroup, GroupDeletion, JobStatus
+from adgang.contacts.models import ContactGroup, GroupDeletion, ImportBatch, JobStatus
 from adgang.contacts.services import ContactRuleError
 from adgang.core.clock import now
 
@@ -69,3 +71,18 @@ def group_deletion_task(job_id: str) -> str:
     """The worker's entry point for `group_deletion_run` (the id as text: task arguments
     are JSON)."""
     return group_deletion_run(job_id)
+
+
+# An uploaded workbook waits this long for "Importér"; then it is removed (it may hold
+# internal notes, and a dry run that old no longer matches the structure anyway).
+IMPORT_BATCH_RETENTION = timedelta(days=1)
+
+
+@task()
+def import_batches_prune() -> int:
+    """Delete the import batches not applied within `IMPORT_BATCH_RETENTION`, and the
+    applied ones' rows after the same time (their file is already gone); return rows removed."""
+    deleted, _counts = ImportBatch.objects.filter(
+        created_at__lt=now() - IMPORT_BATCH_RETENTION
+    ).delete()
+    return deleted

@@ -3,12 +3,15 @@ change and every invalid cell (sheet, row, column, reason) before anything is sa
 is all or nothing; exporting and importing an unchanged workbook changes nothing."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
 from adgang.contacts import services, transfer
 from adgang.contacts.models import ContactGroup, ContactPoint, ImportBatch, JobStatus
+from adgang.contacts.tasks import import_batches_prune
+from adgang.core.clock import now
 from tests.support.contacts_factories import actor_for, build, log_fields, log_of, snapshot
 from tests.support.contacts_workbooks import (
     GROUPS_SHEET,
@@ -426,3 +429,11 @@ def test_a_company_may_not_export_or_import(client_as, personas):
     birgitte = client_as("birgitte")
     assert birgitte.get(reverse("contacts:export")).status_code == 403
     assert birgitte.get(reverse("contacts:import")).status_code == 403
+
+
+def test_import_batches_are_removed_after_a_day(alice, full):
+    _, old = dry_run(alice, exported(alice))
+    ImportBatch.objects.filter(pk=old.pk).update(created_at=now() - timedelta(days=1, minutes=1))
+    _, fresh = dry_run(alice, exported(alice))
+    assert import_batches_prune.call() == 1
+    assert list(ImportBatch.objects.values_list("pk", flat=True)) == [fresh.pk]
