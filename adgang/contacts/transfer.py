@@ -241,16 +241,19 @@ def _cell_xml(ref: str, value: object, style: str = "") -> str:
     )
 
 
-def _sheet_xml(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
+def _sheet_xml(headers: list[str], rows: list[list]) -> Iterator[str]:
     """A worksheet: a bold, frozen header row and the rows, in chunks of text."""
     letters = [get_column_letter(i) for i in range(1, len(headers) + 1)]
+    # Without its dimension a reader (openpyxl's read-only mode among them) scans the whole
+    # sheet once just to learn its size.
+    dimension = f"A1:{letters[-1]}{len(rows) + 1}"
     widths = "".join(
         f'<col min="{i}" max="{i}" width="{max(len(h) + 4, 14)}" customWidth="1"/>'
         for i, h in enumerate(headers, start=1)
     )
     yield (
         f'{_XML_HEAD}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
-        '<sheetViews><sheetView workbookViewId="0">'
+        f'<dimension ref="{dimension}"/><sheetViews><sheetView workbookViewId="0">'
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
         f"</sheetView></sheetViews><cols>{widths}</cols><sheetData>"
         '<row r="1">'
@@ -336,14 +339,14 @@ def build_workbook(organisation: Organisation) -> bytes:
     points = ContactPoint.objects.filter(organisation=organisation).order_by("name", "id")
     point_groups = _edges(PointInGroup, "point_id", organisation, "point")
 
-    group_rows = (
+    group_rows = [
         [str(pk), name, description, _yes_no(unit), _join(group_parents.get(pk, ()))]
         for pk, name, description, unit in groups
-    )
-    point_rows = (
+    ]
+    point_rows = [
         point_cells(point, point_groups.get(point["id"], []))
         for point in points.values(*POINT_VALUES).iterator(chunk_size=2000)
-    )
+    ]
     return _package(
         [
             (GROUPS_SHEET, _sheet_xml(list(GROUP_COLUMNS), group_rows)),
@@ -787,15 +790,14 @@ def _analyse_points(rows, organisation, errors, group_names) -> list[Operation]:
         values = _point_values(reader, group_names, system_names)
         if reader.failed or not usable:
             continue
-        after = _point_display(values, group_names, system_names)
         if pk is None:
+            after = _point_display(values, group_names, system_names)
             fields = [(column, "", value) for column, value in after.items() if value]
             operations.append(
                 Operation(POINTS_SHEET, row.number, "point", None, values, fields, values["name"])
             )
             continue
         stored = {**current[pk], "group_ids": groups_now.get(pk, [])}
-        before = _point_display(stored, group_names, system_names)
         changes = {}
         for name, value in values.items():
             old = stored[name]
@@ -809,6 +811,8 @@ def _analyse_points(rows, organisation, errors, group_names) -> list[Operation]:
                 changes[name] = value
         if not changes:
             continue
+        before = _point_display(stored, group_names, system_names)
+        after = _point_display(values, group_names, system_names)
         columns = {POINT_FIELD_COLUMN.get(n) for n in changes}
         if "codes" in changes:
             columns |= set(SINGLE_CODE_COLUMNS)
