@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,12 @@ class ContactsConfig(AppConfig):
     name = "adgang.contacts"
     label = "contacts"
     verbose_name = _("Kontaktstruktur")
+
+    def ready(self) -> None:
+        from adgang.contacts.tasks import import_batches_prune
+        from adgang.core.scheduler import register_periodic
+
+        # Uploaded workbooks nobody applied are removed (they hold a whole structure).
+        register_periodic(
+            "contacts.import_batches_prune", import_batches_prune, every=timedelta(hours=1)
+        )
