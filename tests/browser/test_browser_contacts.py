@@ -2,6 +2,10 @@
 from the Kontaktstruktur overview through the six steps into a group, to the receipt with its
 deep links and QR codes. The page fixture fails the test on any JavaScript error or CSP
 violation; points.js (counters, reveal, keywords "Tilføj", "Kopier") runs on every page.
+
+The acceptance journey of issue 4 goes on from there: the group made through "Opret
+kontaktgruppe", the tree expanded, the export opened and edited with openpyxl, and the import's
+dry run and apply; a formula in a cell stops the import at the dry run.
 """
 
 from io import BytesIO
