@@ -281,6 +281,8 @@ class SheetRow:
 
     number: int
     cells: dict[str, object]
+    # Columns holding a formula: already reported, and never read as an empty cell.
+    formulas: frozenset[str] = frozenset()
 
 
 def _is_formula(cell) -> bool:
@@ -313,6 +315,7 @@ def _read_sheet(
     result = []
     for number, row in enumerate(rows, start=2):
         cells: dict[str, object] = {}
+        formulas = set()
         for name, index in positions.items():
             cell = row[index] if index < len(row) else None
             if cell is None or cell.value is None:
@@ -320,12 +323,13 @@ def _read_sheet(
             elif _is_formula(cell):
                 errors.append(CellError(title, number, name, _("Cellen indeholder en formel.")))
                 cells[name] = None
+                formulas.add(name)
             elif isinstance(cell.value, str):
                 cells[name] = _original_text(cell.value)
             else:
                 cells[name] = cell.value
-        if any(v not in (None, "") for v in cells.values()):
-            result.append(SheetRow(number, cells))
+        if formulas or any(v not in (None, "") for v in cells.values()):
+            result.append(SheetRow(number, cells, frozenset(formulas)))
     return result
 
 
@@ -431,6 +435,9 @@ class _Reader:
         self.errors.append(CellError(self.sheet, self.row.number, column, reason))
 
     def read(self, column: str, check: Callable):
+        if column in self.row.formulas:  # reported once, as a formula, not as empty
+            self.failed = True
+            return None
         try:
             return check(_text(self.row.cells.get(column)))
         except ValidationError as error:

@@ -11,7 +11,6 @@ dry run and apply; a formula in a cell stops the import at the dry run.
 from io import BytesIO
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -323,12 +322,6 @@ def test_a_workbook_with_a_formula_shows_the_cell_and_offers_no_import(
     assert snapshot(organisation) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known bug: a formula cell of a required column is also reported as empty "
-    "(contacts.transfer._read_sheet stores None for it, the validator then says "
-    "'Giv kontaktgruppen en beskrivelse.'). Remove this marker with the fix.",
-)
 def test_a_formula_cell_is_reported_once_with_its_one_reason(page, login_as, personas, tmp_path):
     """The dry run's one reason for a formula cell is the formula, not a second 'empty'."""
     path = formula_workbook(personas.alice.organisation, tmp_path)
