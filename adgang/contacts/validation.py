@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from stdnum import ean
 from stdnum.exceptions import ValidationError as StdnumError
@@ -170,9 +171,20 @@ def _target_of(item: object) -> Target | None:
         return None
     wanted = item.strip().casefold()
     for target in Target:
-        if wanted in (target.value.casefold(), str(target.label).casefold()):
+        if wanted in _names_of(target):
             return target
     return None
+
+
+def _names_of(choice) -> set[str]:
+    """A choice's value, its label in the current language and its Danish label.
+
+    The exported workbook is written in Danish whatever the language of the person who
+    exports it, and must read back whatever the language of the person who imports it.
+    """
+    with translation.override("da"):
+        danish = str(choice.label)
+    return {choice.value.casefold(), str(choice.label).casefold(), danish.casefold()}
 
 
 def validate_targets(values: object) -> list[str]:
@@ -261,7 +273,7 @@ def _code_type_of(value: object) -> CodeType | None:
     if wanted == "ean":
         return CodeType.GLN
     for code_type in CodeType:
-        if wanted in (code_type.value.casefold(), str(code_type.label).casefold()):
+        if wanted in _names_of(code_type):
             return code_type
     return None
 

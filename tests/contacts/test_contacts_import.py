@@ -72,6 +72,16 @@ def test_import_of_the_unchanged_export_changes_nothing(alice, full):
     assert snapshot(full.organisation) == before  # rows, versions, edges and log count
 
 
+def test_a_workbook_reads_back_whatever_language_exports_and_imports_it(alice, full):
+    # The workbook is a file format in Danish; a person using English imports it unchanged.
+    before = snapshot(full.organisation)
+    alice.post(reverse("set_language"), {"language": "en", "next": "/"})
+    _page, batch = dry_run(alice, exported(alice))
+    assert batch.report["errors"] == [] and batch.report["changes"] == []
+    apply(alice, batch)
+    assert snapshot(full.organisation) == before
+
+
 def test_import_dry_run_saves_nothing(alice, full):
     content = edited(
         exported(alice),
