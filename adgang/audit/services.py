@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from adgang.audit.models import ActionLogEntry, SearchLogEntry
 
@@ -78,24 +79,29 @@ def action_record(
     reason: str = "",
     power_of_attorney: str = "",
 ) -> ActionLogEntry:
-    """Write one entry to the staff/system action log (SPEC §5 "Log for staff actions")."""
+    """Write one entry to the staff/system action log (SPEC §5 "Log for staff actions").
+
+    The entry is written in Danish, the log's language, whatever language the acting person
+    has chosen: services pass their texts lazily (`gettext_lazy`) and they are rendered here.
+    """
     _require_transaction()
-    return ActionLogEntry.objects.create(
-        organisation=organisation,
-        actor=actor.display,
-        actor_cvr=actor.cvr,
-        actor_rid=actor.rid,
-        subject=subject,
-        event=event,
-        object_id=_text(object_id),
-        object_name=object_name,
-        concerns=concerns,
-        field=field,
-        before=_text(before),
-        after=_text(after),
-        reason=reason,
-        power_of_attorney=power_of_attorney,
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        return ActionLogEntry.objects.create(
+            organisation=organisation,
+            actor=actor.display,
+            actor_cvr=actor.cvr,
+            actor_rid=actor.rid,
+            subject=subject,
+            event=_text(event),
+            object_id=_text(object_id),
+            object_name=_text(object_name),
+            concerns=concerns,
+            field=_text(field),
+            before=_text(before),
+            after=_text(after),
+            reason=_text(reason),
+            power_of_attorney=power_of_attorney,
+        )
 
 
 def action_record_changes(
@@ -124,8 +130,13 @@ def action_record_changes(
             **extra,
         )
         for field, (before, after) in changes.items()
-        if _text(before) != _text(after)
+        if _changed(before, after)
     ]
+
+
+def _changed(before, after) -> bool:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _text(before) != _text(after)
 
 
 def search_record(

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _log_text
 
 from adgang.audit.services import Actor
 from adgang.contacts.graph import GROUP, POINT, Node, Structure
@@ -115,7 +115,7 @@ def _references_remove(actor, organisation, plan, structure, group_names, at) ->
                 _log(
                     actor=actor,
                     organisation=organisation,
-                    event=_("Reference fjernet"),
+                    event=_log_text("Reference fjernet"),
                     node=row,
                     changes={
                         label: (

@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _log_text
 
 from adgang.accounts.models import Organisation
 from adgang.audit.models import Subject
@@ -221,16 +222,17 @@ def _point_values(values: Mapping) -> dict:
 # -- how values read in the log ------------------------------------------------------------
 
 
-def _parents_label() -> str:
-    return _("Overordnede grupper")
+# Log texts are lazy: the audit log writes them in Danish, whatever language the person uses.
+def _parents_label():
+    return _log_text("Overordnede grupper")
 
 
-def _groups_label() -> str:
-    return _("Kontaktgrupper")
+def _groups_label():
+    return _log_text("Kontaktgrupper")
 
 
-def _label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
+def _label(model, name: str):
+    return model._meta.get_field(name).verbose_name
 
 
 def _names(groups: Iterable[ContactGroup]) -> list[str]:
@@ -240,11 +242,11 @@ def _names(groups: Iterable[ContactGroup]) -> list[str]:
 def _point_display(name: str, value):
     """A point's value as a caseworker reads it in the log."""
     if name == "visible":
-        return _("Synligt") if value else _("Skjult")
+        return _log_text("Synligt") if value else _log_text("Skjult")
     if name == "active":
-        return _("Aktivt") if value else _("Ikke aktivt")
+        return _log_text("Aktivt") if value else _log_text("Ikke aktivt")
     if name == "targets":
-        return [str(Target(t).label) for t in value]
+        return [Target(t).label for t in value]
     if name == "codes":
         return [f"{CodeType(c['type']).label}: {c['code']}" for c in value]
     return value
@@ -306,7 +308,7 @@ def group_create(
         _log(
             actor=actor,
             organisation=organisation,
-            event=_("Oprettet"),
+            event=_log_text("Oprettet"),
             node=group,
             changes=logged,
         )
@@ -366,7 +368,13 @@ def group_update(
         current.version += 1
         current.updated_at = at
         current.save()
-        _log(actor=actor, organisation=organisation, event=_("Ændret"), node=current, changes=log)
+        _log(
+            actor=actor,
+            organisation=organisation,
+            event=_log_text("Ændret"),
+            node=current,
+            changes=log,
+        )
     return current
 
 
@@ -404,7 +412,7 @@ def point_create(
         _log(
             actor=actor,
             organisation=organisation,
-            event=_("Oprettet"),
+            event=_log_text("Oprettet"),
             node=point,
             changes={label: ("", value) for label, value in logged.items()},
         )
@@ -457,7 +465,13 @@ def point_update(
         current.version += 1
         current.updated_at = at
         current.save()
-        _log(actor=actor, organisation=organisation, event=_("Ændret"), node=current, changes=log)
+        _log(
+            actor=actor,
+            organisation=organisation,
+            event=_log_text("Ændret"),
+            node=current,
+            changes=log,
+        )
     return current
 
 
@@ -496,11 +510,13 @@ def point_delete(*, actor: Actor, point: ContactPoint) -> None:
 
 def _deleted_log(actor, organisation, node, edge_label: str, parent_names: list[str]) -> None:
     """One entry per deleted node: its name gone, and the groups it sat in."""
-    kind = _("Kontaktgruppe") if isinstance(node, ContactGroup) else _("Kontaktpunkt")
+    kind = (
+        _log_text("Kontaktgruppe") if isinstance(node, ContactGroup) else _log_text("Kontaktpunkt")
+    )
     _log(
         actor=actor,
         organisation=organisation,
-        event=_("Slettet"),
+        event=_log_text("Slettet"),
         node=node,
         changes={kind: (node.name, ""), edge_label: (parent_names, [])},
     )

@@ -21,6 +21,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _log_text
 
 from adgang.accounts.models import Organisation
 from adgang.audit.models import Subject
@@ -83,8 +84,9 @@ class Created:
     warnings: list[str] = field(default_factory=list)
 
 
-def _label(name: str) -> str:
-    return str(MailSystem._meta.get_field(name).verbose_name)
+def _label(name: str):
+    # Lazy: the audit log writes it in Danish, whatever language the person uses.
+    return MailSystem._meta.get_field(name).verbose_name
 
 
 def _display(name: str, value):
@@ -188,7 +190,7 @@ def system_create(
         _log_fields(
             actor=actor,
             system=system,
-            event=_("Oprettet"),
+            event=_log_text("Oprettet"),
             changes=logged,
             power_of_attorney=system.delegated_cvr,
         )
@@ -271,7 +273,7 @@ def system_update(
         current.version += 1
         current.updated_at = at
         current.save()
-        _log_fields(actor=actor, system=current, event=_("Ændret"), changes=log)
+        _log_fields(actor=actor, system=current, event=_log_text("Ændret"), changes=log)
     return current
 
 
@@ -314,10 +316,10 @@ def system_delete(*, actor: Actor, system: MailSystem, now: datetime | None = No
             actor=actor,
             organisation=organisation,
             subject=Subject.SYSTEM,
-            event=_("Slettet"),
+            event=_log_text("Slettet"),
             object_id=current.pk,
             object_name=current.name,
-            field=_("Status"),
+            field=_log_text("Status"),
             before=current.get_state_display(),
             after=_("Slettet"),
         )
@@ -351,7 +353,7 @@ def system_make_primary(*, actor: Actor, system: MailSystem, now: datetime | Non
                 actor=actor,
                 organisation=organisation,
                 subject=Subject.SYSTEM,
-                event=_("Primærsystem skiftet"),
+                event=_log_text("Primærsystem skiftet"),
                 object_id=changed.pk,
                 object_name=changed.name,
                 field=_label("is_primary"),
@@ -377,10 +379,10 @@ def system_renew_api_key(*, actor: Actor, system: MailSystem, now: datetime | No
             actor=actor,
             organisation=current.organisation,
             subject=Subject.SYSTEM,
-            event=_("API-key fornyet"),
+            event=_log_text("API-key fornyet"),
             object_id=current.pk,
             object_name=current.name,
-            field=_("API-key udstedt"),
+            field=_log_text("API-key udstedt"),
             before=previous_issued,
             after=at,
         )
@@ -414,10 +416,12 @@ def systems_apply_schedule(*, now: datetime | None = None) -> list[MailSystem]:
                 actor=SYSTEM,
                 organisation=system.organisation,
                 subject=Subject.SYSTEM,
-                event=_("Aktiveret") if new_state == SystemState.ACTIVE else _("Deaktiveret"),
+                event=_log_text("Aktiveret")
+                if new_state == SystemState.ACTIVE
+                else _log_text("Deaktiveret"),
                 object_id=system.pk,
                 object_name=system.name,
-                field=_("Status"),
+                field=_log_text("Status"),
                 before=before,
                 after=system.get_state_display(),
             )

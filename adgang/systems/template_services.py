@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy as _log_text
 
 from adgang.accounts.models import Organisation
 from adgang.audit.models import Subject
@@ -187,7 +188,7 @@ def template_create(
             actor=actor,
             organisation=supplier,
             subject=Subject.SYSTEM,
-            event=_("Standard leverandørsystem oprettet"),
+            event=_log_text("Standard leverandørsystem oprettet"),
             object_id=template.pk,
             object_name=template.name,
             changes={
@@ -229,7 +230,7 @@ def template_update(
         if not changed:
             return Updated(template=current, systems_updated=0)
         log = {
-            str(LOG_LABELS[n]): (_display(n, getattr(current, n)), _display(n, v))
+            LOG_LABELS[n]: (_display(n, getattr(current, n)), _display(n, v))
             for n, v in changed.items()
         }
         for name, value in changed.items():
@@ -240,7 +241,7 @@ def template_update(
             actor=actor,
             organisation=supplier,
             subject=Subject.SYSTEM,
-            event=_("Standard leverandørsystem ændret"),
+            event=_log_text("Standard leverandørsystem ændret"),
             object_id=current.pk,
             object_name=current.name,
             changes=log,
@@ -258,7 +259,7 @@ def _propagate(actor: Actor, template: SystemTemplate, system: MailSystem, at: d
     }
     if not changed:
         return False
-    log = {str(LOG_LABELS[n]): (getattr(system, n), v) for n, v in changed.items()}
+    log = {LOG_LABELS[n]: (getattr(system, n), v) for n, v in changed.items()}
     for name, value in changed.items():
         setattr(system, name, value)
     system.version += 1
@@ -268,7 +269,7 @@ def _propagate(actor: Actor, template: SystemTemplate, system: MailSystem, at: d
         actor=actor,
         organisation=system.organisation,
         subject=Subject.SYSTEM,
-        event=_("Ændret af systemleverandøren"),
+        event=_log_text("Ændret af systemleverandøren"),
         object_id=system.pk,
         object_name=system.name,
         changes=log,
@@ -293,12 +294,12 @@ def template_set_published(
             actor=actor,
             organisation=current.supplier,
             subject=Subject.SYSTEM,
-            event=_("Standard leverandørsystem udgivet")
+            event=_log_text("Standard leverandørsystem udgivet")
             if published
-            else _("Standard leverandørsystem trukket tilbage"),
+            else _log_text("Standard leverandørsystem trukket tilbage"),
             object_id=current.pk,
             object_name=current.name,
-            field=str(LOG_LABELS["is_published"]),
+            field=LOG_LABELS["is_published"],
             before=not published,
             after=published,
         )
@@ -325,10 +326,10 @@ def template_delete(*, actor: Actor, template: SystemTemplate) -> None:
             actor=actor,
             organisation=current.supplier,
             subject=Subject.SYSTEM,
-            event=_("Standard leverandørsystem slettet"),
+            event=_log_text("Standard leverandørsystem slettet"),
             object_id=current.pk,
             object_name=current.name,
-            field=str(LOG_LABELS["name"]),
+            field=LOG_LABELS["name"],
             before=current.name,
             after="",
         )

@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from adgang.accounts.context import ActingContext
 from adgang.audit.models import ActionLogEntry, Register, SearchLogEntry, Subject
@@ -241,3 +243,26 @@ def test_search_record_writes_one_row_without_a_surrounding_transaction(personas
         "Fritagelsesregister",
         0,
     )
+
+
+def test_the_log_is_written_in_danish_whatever_language_the_person_uses(db):
+    # Services pass their log texts lazily; a person who chose English still writes Danish.
+    with translation.override("en"), transaction.atomic():
+        entry = action_record(
+            actor=SYSTEM,
+            organisation=None,
+            subject=Subject.SYSTEM,
+            event=gettext_lazy("Oprettet"),
+            field=gettext_lazy("Synlighed"),
+            before=[gettext_lazy("Borger"), gettext_lazy("Virksomhed")],
+            after=True,
+        )
+    entry.refresh_from_db()
+    assert (entry.event, entry.field, entry.before, entry.after) == (
+        "Oprettet",
+        "Synlighed",
+        "Borger, Virksomhed",
+        "Ja",
+    )
+    with translation.override("en"):
+        assert str(gettext_lazy("Oprettet")) != "Oprettet"  # the English catalogue is active

@@ -7,6 +7,7 @@ written in the same transaction as the change: nothing is logged when a rule ref
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 
 from adgang.audit.models import ActionLogEntry
 from adgang.systems.models import MailSystem, Protocol
@@ -50,6 +51,17 @@ def assert_about(entries, system, *, event: str, actor: str = ALICE) -> None:
         assert (entry.actor, entry.event) == (actor, event)
         assert (entry.object_id, entry.object_name) == (str(system.pk), system.name)
         assert entry.organisation_id == system.organisation_id
+
+
+def test_the_log_is_danish_when_the_person_uses_english(personas, frozen):
+    with translation.override("en"):
+        system = create(personas.alice, RECEIVER, Protocol.REST_PUSH, endpoint=ENDPOINT).system
+        system_make_primary(actor=actor_of(personas.alice), system=system)
+    entries = {e.field: e for e in system_log(system.pk)}
+    assert {e.event for e in entries.values()} == {"Oprettet"}
+    assert entries["Protokol"].after == "REST PUSH"
+    assert entries["Primærsystem"].after == "Ja"
+    assert entries["Teknisk ansvarlig for systemet"].after
 
 
 def test_create_logs_one_entry_per_field_with_a_value(personas, frozen):
