@@ -190,4 +190,10 @@ def test_export_of_10000_points_in_1000_groups_is_timed(personas, client_as):
     elapsed = time.perf_counter() - started
     print(f"the same through GET /kontaktstruktur/eksport/: {elapsed:.3f} s")
     assert response.status_code == 200
+    for query, what in (("", "top level"), ("?soeg=Punkt", "a search matching every point")):
+        started = time.perf_counter()
+        page = client.get(reverse("contacts:overview") + query)
+        elapsed = time.perf_counter() - started
+        print(f"GET /kontaktstruktur/{query} ({what}): {elapsed:.3f} s")
+        assert page.status_code == 200
     assert len(read(content)[POINTS_SHEET]) == 10000
