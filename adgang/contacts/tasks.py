@@ -73,6 +73,42 @@ def group_deletion_task(job_id: str) -> str:
     return group_deletion_run(job_id)
 
 
+# A deletion takes seconds; one still "running" after this long lost its worker (killed,
+# host gone). Its transaction then either committed or rolled back as a whole.
+STALLED_AFTER = timedelta(minutes=30)
+
+
+def group_deletions_recover(at=None) -> int:
+    """Settle deletions whose worker died: done if the group is gone, else failed (§6.5).
+
+    The deletion is one transaction, so the group's existence tells which way it went.
+    Returns the number of jobs settled.
+    """
+    at = at or now()
+    settled = 0
+    stalled = GroupDeletion.objects.filter(
+        status=JobStatus.RUNNING, created_at__lt=at - STALLED_AFTER
+    )
+    for job in stalled:
+        gone = not ContactGroup.objects.filter(pk=job.group_id).exists()
+        if gone:
+            values = {"status": JobStatus.DONE}
+        else:
+            values = {
+                "status": JobStatus.FAILED,
+                "error": _("Sletningen blev afbrudt. Intet er slettet. Prøv igen."),
+            }
+        settled += GroupDeletion.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            finished_at=at, **values
+        )
+    return settled
+
+
+@task()
+def group_deletions_recover_task() -> int:
+    return group_deletions_recover()
+
+
 # An uploaded workbook waits this long for "Importér"; then it is removed (it may hold
 # internal notes, and a dry run that old no longer matches the structure anyway).
 IMPORT_BATCH_RETENTION = timedelta(days=1)

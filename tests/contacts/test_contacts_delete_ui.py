@@ -12,7 +12,13 @@ from django_tasks_db.models import DBTaskResult
 from adgang.contacts import deletion
 from adgang.contacts.graph import Structure
 from adgang.contacts.models import GroupDeletion, JobStatus
-from adgang.contacts.tasks import group_deletion_run, group_deletion_task
+from adgang.contacts.tasks import (
+    STALLED_AFTER,
+    group_deletion_run,
+    group_deletion_task,
+    group_deletions_recover,
+)
+from adgang.core.scheduler import registered_jobs
 from tests.support.contacts_factories import build, picture, snapshot
 
 CONFIRM = (
@@ -215,3 +221,31 @@ def test_another_organisations_group_and_job_answer_404(client_as, structure):
 
 def test_a_company_may_not_delete_groups(client_as, structure):
     assert client_as("birgitte").get(delete_url(structure["Lolland"])).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("group_still_there", "status"), [(True, JobStatus.FAILED), (False, JobStatus.DONE)]
+)
+def test_a_deletion_whose_worker_died_is_settled_by_what_happened(
+    structure, group_still_there, status
+):
+    # The worker died after claiming the job; the one transaction committed or rolled back.
+    job = GroupDeletion.objects.create(
+        organisation=structure.organisation,
+        group_id=structure["Lolland"].pk,
+        group_name="Lolland",
+        actor_display="CVR:x-RID:1",
+        status=JobStatus.RUNNING,
+    )
+    if not group_still_there:
+        structure["Lolland"].delete()
+    assert group_deletions_recover(at=job.created_at + STALLED_AFTER / 2) == 0
+    assert group_deletions_recover(at=job.created_at + STALLED_AFTER * 2) == 1
+    job.refresh_from_db()
+    assert job.status == status
+    assert bool(job.error) is group_still_there
+
+
+def test_deletions_are_settled_by_a_periodic_job():
+    names = [job.name for job in registered_jobs()]
+    assert "contacts.group_deletions_recover" in names
