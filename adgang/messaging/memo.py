@@ -7,8 +7,13 @@ It arrives from the internet, so the parser is hardened before anything else hap
 - any DOCTYPE or entity declaration is refused, first by a scan of the raw bytes (so a
   billion-laughs document is refused without being parsed at all) and again on the parsed
   tree (belt and braces, e.g. for encodings the byte scan does not know);
-- lxml never loads a DTD, never resolves entities, never touches the network and keeps
-  its default limits on tree depth and text size (`huge_tree=False`).
+- lxml never loads a DTD, never resolves entities and never touches the network.
+
+`huge_tree=True` is deliberate: without it libxml2 refuses any text node over 10 MB, i.e.
+any attachment over about 7.5 MB of base64 content, while NgDP allows 99.5 MB. The limits
+`huge_tree` lifts guard against entity expansion, which cannot happen here (declarations
+are refused and entities never resolved); the byte size limit bounds everything else, and
+libxml2 still caps the nesting depth (2048 levels with huge_tree).
 
 Only what the message log, routing and statistics read is typed (header, sender,
 recipient, contact point, attention data, content data, forward and reply data,
@@ -274,7 +279,7 @@ def _parser() -> etree.XMLParser:
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
-        huge_tree=False,
+        huge_tree=True,  # see the module docstring
         remove_comments=False,
         remove_pis=True,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 import time
 from pathlib import Path
@@ -367,3 +368,24 @@ def test_invalid_base64_is_refused(content):
 def test_base64_with_line_breaks_is_read():
     memo = memo_parse(MINIMUM.replace(b"VGhpcyBpcyBhIHRlc3Q=", b"VGhpcyBp\n  cyBhIHRlc3Q="))
     assert memo.files[0].content == b"This is a test"
+
+
+def test_attachment_over_libxml2_default_text_limit_is_read():
+    # libxml2 refuses text nodes over 10 MB unless huge_tree is on; NgDP allows 99.5 MB.
+    payload = b"x" * (12 * 1024 * 1024)
+    content = MINIMUM.replace(b"VGhpcyBpcyBhIHRlc3Q=", base64.b64encode(payload))
+    memo = memo_parse(content, keep_content=False)
+    assert memo.files[0].size_bytes == len(payload)
+
+
+@pytest.mark.parametrize("depth", [3000, 200_000])
+def test_deep_nesting_is_refused_quickly(depth):
+    content = (
+        b'<memo:Message xmlns:memo="https://DigitalPost.dk/MeMo-1" memoVersion="1.2">'
+        + b"<a>" * depth
+        + b"</a>" * depth
+        + b"</memo:Message>"
+    )
+    started = time.monotonic()
+    assert parse_error(content).code == XML_MALFORMED
+    assert time.monotonic() - started < 0.5
