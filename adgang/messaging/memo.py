@@ -234,6 +234,18 @@ class Memo:
         return contact_point.contact_point_id if contact_point else ""
 
     @property
+    def content_responsible_id(self) -> str:
+        """The sender's content-responsible unit, for the message log (NGDP-API.md)."""
+        attention = self.header.sender.attention
+        return attention.content_responsible_id if attention else ""
+
+    @property
+    def representative_id(self) -> str:
+        """Who sends on the sender's behalf, for the message log (NGDP-API.md)."""
+        representative = self.header.sender.representative
+        return representative.representative_id if representative else ""
+
+    @property
     def files(self) -> tuple[File, ...]:
         """Every file of every document: what the attachment limits count."""
         if self.body is None:

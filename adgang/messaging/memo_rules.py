@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from adgang.messaging.memo import Memo
+from adgang.messaging.memo import Memo, MemoError
 from adgang.registers.validation import RegisterInputError, normalise_cpr, normalise_cvr
 
 RESOURCE = "memo"
@@ -102,6 +102,11 @@ class FieldError:
             "message": self.message,
             "rejectedValue": self.rejected_value,
         }
+
+
+def parse_error_as_field_error(error: MemoError) -> FieldError:
+    """A parse refusal in the same shape as a broken rule, for one ErrorMessage answer."""
+    return FieldError(RESOURCE, error.field, error.code, error.message, None)
 
 
 def is_uuid(value: str) -> bool:

@@ -84,6 +84,8 @@ def test_full_example_typed_fields():
     assert sender.attention.generating_system_id == "Sys-1234"
     assert sender.representative.representative_id == "87654321"
     assert sender.representative.id_type == "CVR"
+    assert memo.content_responsible_id == "22334455"
+    assert memo.representative_id == "87654321"
     recipient = header.recipient
     assert (recipient.recipient_id, recipient.id_type) == ("2211771212", "CPR")
     assert recipient.label == "Mette Hansen"
@@ -139,6 +141,7 @@ def test_nemsms_has_no_body():
     assert memo.header.notification == "Message Text"
     assert memo.body is None
     assert memo.files == ()
+    assert (memo.content_responsible_id, memo.representative_id) == ("", "")
     assert features(memo) == set()
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adgang.messaging.memo import memo_parse
+from adgang.messaging.memo import VERSION_UNSUPPORTED, MemoError, memo_parse
 from adgang.messaging.memo_rules import (
     ACTION_URL_NOT_ALLOWED,
     ATTACHMENTS_TOO_LARGE,
@@ -30,6 +30,7 @@ from adgang.messaging.memo_rules import (
     AttachmentLimits,
     FieldError,
     memo_validate,
+    parse_error_as_field_error,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -314,3 +315,14 @@ def test_several_broken_rules_are_all_reported():
         MESSAGE_TYPE_NOT_ALLOWED,
         RECIPIENT_ID_TYPE_NOT_ALLOWED,
     ]
+
+
+def test_parse_error_as_field_error():
+    error = MemoError(VERSION_UNSUPPORTED, "memoVersion must be ...", field="Message.memoVersion")
+    assert parse_error_as_field_error(error).as_dict() == {
+        "resource": "memo",
+        "field": "Message.memoVersion",
+        "code": VERSION_UNSUPPORTED,
+        "message": "memoVersion must be ...",
+        "rejectedValue": None,
+    }
