@@ -366,7 +366,7 @@ def _text(element, name: str) -> str:
 
 def _raw_text(element, name: str) -> str:
     child = _child(element, name)
-    return child.text or "" if child is not None else ""
+    return (child.text or "") if child is not None else ""
 
 
 def _required(element, name: str, path: str):

@@ -207,3 +207,35 @@ def test_generated_memo_round_trips(fields):
 def test_generated_memo_is_valid(fields):
     memo = memo_parse(build_memo(fields))
     assert memo_validate(memo, now=NOW, query_uuid=fields["message_uuid"], limits=None) == []
+
+
+FULL = (DATA / "MeMo_Full_Example.xml").read_bytes()
+# Header and body are fuzzed apart: a broken header is refused before the body is read.
+FULL_PARTS = {
+    part: len(list(etree.fromstring(FULL).find(f"{{{MEMO_NAMESPACE}}}{part}").iter()))
+    for part in ("MessageHeader", "MessageBody")
+}
+
+
+@FAST
+@given(
+    st.sampled_from(sorted(FULL_PARTS)).flatmap(
+        lambda part: st.tuples(
+            st.just(part), st.sets(st.integers(1, FULL_PARTS[part] - 1), max_size=6)
+        )
+    ),
+    st.sampled_from(["", "x", "-1", "true", "2025-13-45", "Ø"]),
+)
+def test_full_sample_with_elements_removed_or_emptied_parses_or_raises(target, text):
+    # Structural fuzzing: drop or overwrite any elements of the richest sample; the
+    # parser must still answer with a Memo or a MemoError, never crash.
+    part, indexes = target
+    root = etree.fromstring(FULL)
+    elements = list(root.find(f"{{{MEMO_NAMESPACE}}}{part}").iter())
+    for index in sorted(indexes, reverse=True):
+        element = elements[index]
+        if index % 2:
+            element.getparent().remove(element)
+        elif len(element) == 0:
+            element.text = text
+    parse_or_error(etree.tostring(root))

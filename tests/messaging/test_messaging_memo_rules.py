@@ -326,3 +326,10 @@ def test_parse_error_as_field_error():
         "message": "memoVersion must be ...",
         "rejectedValue": None,
     }
+
+
+def test_file_without_filename_element_is_refused():
+    content = MINIMUM.replace(b"<memo:filename>Pladsanvisning.pdf</memo:filename>", b"")
+    memo = memo_parse(content)
+    assert memo.files[0].filename == ""
+    assert codes(memo_validate(memo, now=NOW)) == [FILE_NAME_NOT_ALLOWED]
