@@ -20,7 +20,6 @@ import dataclasses
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,8 +28,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from formtools.wizard.forms import ManagementForm
-from formtools.wizard.views import NamedUrlSessionWizardView
 
 from adgang.accounts import rights as r
 from adgang.accounts.access import AccessMixin, check_access
@@ -57,6 +54,7 @@ from adgang.contacts.models import ContactPoint
 from adgang.contacts.views._pending import ACCESS
 from adgang.documents.pdf import PdfNotice, PdfSection, pdf_render
 from adgang.documents.responses import download_response, pdf_response
+from adgang.ui import wizard
 
 SUMMARY, RECEIPT = "opsummering", "kvittering"
 STEP_LABELS = (
@@ -67,34 +65,26 @@ STEP_LABELS = (
     (SUMMARY, gettext_lazy("Opsummering")),
     (RECEIPT, gettext_lazy("Kvittering")),
 )
-CANCEL = "wizard_cancel"
-GOTO = "wizard_goto_step"
 QR_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 
 
 def step_indicator(current: str) -> list[dict]:
-    """The DKFDS step indicator's six steps: done (✓), the current one, the ones to come."""
-    keys = [key for key, _label in STEP_LABELS]
-    position = keys.index(current)
-    return [
-        {
-            "number": index + 1,
-            "label": label,
-            "state": "done" if index < position else "current" if index == position else "todo",
-        }
-        for index, (_key, label) in enumerate(STEP_LABELS)
-    ]
+    """The six steps of "Opret kontaktpunkt" for the DKFDS step indicator."""
+    return wizard.step_indicator(STEP_LABELS, current)
 
 
 class SummaryForm(django_forms.Form):
     """Step 5 "Opsummering" asks nothing; submitting it is "Tilslut" (or "Gem")."""
 
 
-class PointCreateWizard(AccessMixin, NamedUrlSessionWizardView):
+class PointCreateWizard(AccessMixin, wizard.GuardedWizardView):
     """Steps 1–5 of "Opret kontaktpunkt"; step 6 is the receipt page of the created point."""
 
     required_rights = (r.KONTAKTSTRUKTURADMINISTRATOR,)
     allowed_kinds = (OrganisationKind.MYNDIGHED,)
+    step_labels = STEP_LABELS
+    summary_step = SUMMARY
+    input_steps = INPUT_STEPS
     form_list = [
         (DESCRIPTION, DescriptionForm),
         (ACCESSIBILITY, AccessibilityForm),
@@ -135,108 +125,16 @@ class PointCreateWizard(AccessMixin, NamedUrlSessionWizardView):
             return {"organisation": self.organisation, "editing": self.editing}
         return {}
 
-    def get_form_step_data(self, form):
-        return self._raw(form.prefix)
+    def back_to_summary(self) -> bool:
+        return self.editing or super().back_to_summary()
 
-    def _raw(self, step: str) -> dict[str, list[str]]:
-        """What was posted for `step` (its prefixed fields only; no CSRF token)."""
-        prefix = f"{step}-"
-        return {k: self.request.POST.getlist(k) for k in self.request.POST if k.startswith(prefix)}
-
-    def _store(self, step: str, data: dict) -> None:
-        self.storage.set_step_data(step, data)
-        for name in [n for n in vars(self) if n.startswith("_cleaned_data_cache_")]:
-            delattr(self, name)
-
-    def _first_incomplete(self, *, before: str) -> str | None:
-        """The first step before `before` whose stored data does not validate, if any."""
-        for step in self.get_form_list():
-            if step == before:
-                return None
-            if self.get_cleaned_data_for_step(step) is None:
-                return step
-        return None
-
-    @property
-    def _extra(self) -> dict:
-        return self.storage.extra_data
-
-    def _goto(self, step: str):
-        self.storage.current_step = step
-        return redirect(self.get_step_url(step))
-
-    # -- requests --------------------------------------------------------------------------
-
-    def get(self, request, *args, **kwargs):
-        step = kwargs.get("step")
-        if step not in self.get_form_list():
-            return self._goto(self.steps.current)
-        missing = self._first_incomplete(before=step)
-        if missing is not None:
-            return self._goto(missing)
-        self.storage.current_step = step
-        form = self.get_form(step, data=self.storage.get_step_data(step))
-        self._show_rule_error(step, form)
-        if step == SUMMARY and not self.editing:
-            self._extra.pop("back_to_summary", None)
-        return self.render(form)
-
-    def post(self, request, *args, **kwargs):
-        if CANCEL in request.POST:
-            return self._cancel()
-        management = ManagementForm(request.POST, prefix=self.prefix)
-        if not management.is_valid():
-            raise SuspiciousOperation("The wizard's management form is missing or tampered with.")
-        step = management.cleaned_data["current_step"]
-        if step not in self.get_form_list():
-            return self._goto(self.steps.current)
-        missing = self._first_incomplete(before=step)
-        if missing is not None:  # a forged step: the person has not got this far
-            return self._goto(missing)
-        self.storage.current_step = step
-        goto = request.POST.get(GOTO)
-        if goto:
-            return self._go_to_earlier(step, goto)
-        form = self.get_form(step, data=request.POST)
-        if not form.is_valid():
-            return self.render(form)
-        self._store(step, self.get_form_step_data(form))
-        if step == SUMMARY:
-            return self._finish()
-        if self.editing or self._extra.get("back_to_summary"):
-            # After "Redigér": straight back to the summary.
-            return self._goto(self._first_incomplete(before=SUMMARY) or SUMMARY)
-        return self._goto(self.get_next_step(step))
-
-    def _cancel(self):
+    def cancel(self):
         self.storage.reset()
         messages.info(self.request, _("Oprettelsen af kontaktpunktet er annulleret."))
         return redirect("contacts:overview")
 
-    def _go_to_earlier(self, step: str, goto: str):
-        """ "Tilbage" and "Redigér": keep what was typed on this step, unvalidated."""
-        if goto not in self.get_form_list():
-            return self._goto(step)
-        if step == SUMMARY:
-            self._extra["back_to_summary"] = True
-        else:
-            self._store(step, self._raw(step))
-        return self._goto(self._first_incomplete(before=goto) or goto)
-
-    def _cleaned(self) -> dict | str:
-        """Every input step's cleaned data, or the first step that no longer validates."""
-        cleaned = {}
-        for step in INPUT_STEPS:
-            cleaned[step] = self.get_cleaned_data_for_step(step)
-            if cleaned[step] is None:
-                return step
-        return cleaned
-
-    def _finish(self):
-        """ "Tilslut": every step once more, then the service (SPEC §4 rules, audit)."""
-        cleaned = self._cleaned()
-        if isinstance(cleaned, str):
-            return self._goto(cleaned)
+    def finish(self, cleaned: dict):
+        """ "Tilslut": every step was validated once more; now the service (SPEC §4, audit)."""
         try:
             point = services.point_create(
                 actor=Actor.of(self.request.acting),
@@ -250,28 +148,7 @@ class PointCreateWizard(AccessMixin, NamedUrlSessionWizardView):
 
     def _refused(self, error: services.ContactRuleError):
         step, field = RULE_FIELDS.get(error.field, (SUMMARY, None))
-        self._extra["rule_error"] = {"step": step, "field": field, "message": error.message}
-        return self._goto(step)
-
-    def _show_rule_error(self, step: str, form) -> None:
-        error = self._extra.get("rule_error")
-        if not error or error["step"] != step:
-            return
-        del self._extra["rule_error"]
-        if form.is_bound:
-            form.is_valid()
-        if error["field"] in form.fields and form.is_bound:
-            if error["message"] not in form.errors.get(error["field"], []):
-                form.add_error(error["field"], error["message"])
-        else:
-            messages.error(self.request, error["message"])
-
-    # -- rendering -------------------------------------------------------------------------
-
-    def render(self, form=None, **kwargs):
-        form = form or self.get_form()
-        form.use_required_attribute = False
-        return super().render(form, **kwargs)
+        return self.rule_error_keep(step, field, error.message)
 
     def get_template_names(self):
         return [f"contacts/wizard/{self.steps.current}.html"]
@@ -344,16 +221,13 @@ class PointEditWizard(PointCreateWizard):
             return self._goto(step if step in self.get_form_list() else SUMMARY)
         return super().get(request, *args, **kwargs)
 
-    def _cancel(self):
+    def cancel(self):
         self.storage.reset()
         messages.info(self.request, _("Redigeringen af kontaktpunktet er annulleret."))
         return redirect("contacts:point-detail", pk=self.point.pk)
 
-    def _finish(self):
-        """ "Gem": every step once more, then `point_update` with every field (SPEC §4)."""
-        cleaned = self._cleaned()
-        if isinstance(cleaned, str):
-            return self._goto(cleaned)
+    def finish(self, cleaned: dict):
+        """ "Gem": every step was validated once more; `point_update` with every field (§4)."""
         spec = point_spec_from(cleaned)
         changes = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)}
         try:

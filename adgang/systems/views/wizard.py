@@ -20,14 +20,11 @@ from datetime import datetime
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from formtools.wizard.forms import ManagementForm
-from formtools.wizard.views import NamedUrlSessionWizardView
 
 from adgang.accounts import rights as r
 from adgang.accounts.access import AccessMixin, rights_required
@@ -48,6 +45,7 @@ from adgang.systems.forms import (
 from adgang.systems.models import MailSystem
 from adgang.systems.rules import protocols_for
 from adgang.systems.services import SystemRuleError, system_create
+from adgang.ui import wizard
 
 SYSTEM, CONNECTION, ACTIVATION, CONTACT = presentation.GROUPS
 SUMMARY, RECEIPT = "opsummering", "kvittering"
@@ -60,8 +58,6 @@ STEP_LABELS = (
     (SUMMARY, gettext_lazy("Opsummering")),
     (RECEIPT, gettext_lazy("Kvittering")),
 )
-CANCEL = "wizard_cancel"
-GOTO = "wizard_goto_step"
 # Summary rows a standard supplier system defines: shown without "Redigér" (guide §5.6 step 6).
 TEMPLATE_LOCKED_ROWS = frozenset(
     {"types", "protocol", "ips", "endpoint", "receipt_endpoint", "delegated_cvr", "contact"}
@@ -69,27 +65,21 @@ TEMPLATE_LOCKED_ROWS = frozenset(
 
 
 def step_indicator(current: str) -> list[dict]:
-    """The DKFDS step indicator's six steps: done (✓), the current one, the ones to come."""
-    keys = [key for key, _label in STEP_LABELS]
-    position = keys.index(current)
-    return [
-        {
-            "number": index + 1,
-            "label": label,
-            "state": "done" if index < position else "current" if index == position else "todo",
-        }
-        for index, (_key, label) in enumerate(STEP_LABELS)
-    ]
+    """The six steps of "Opret system" for the DKFDS step indicator (the receipt uses it too)."""
+    return wizard.step_indicator(STEP_LABELS, current)
 
 
 class SummaryForm(django_forms.Form):
     """Step 5 "Opsummering" asks nothing; submitting it is "Tilslut"."""
 
 
-class SystemCreateWizard(AccessMixin, NamedUrlSessionWizardView):
+class SystemCreateWizard(AccessMixin, wizard.GuardedWizardView):
     """Steps 1–5 of "Opret system"; step 6 is the receipt page of the created system."""
 
     required_rights = (r.SYSTEMADMINISTRATOR,)
+    step_labels = STEP_LABELS
+    summary_step = SUMMARY
+    input_steps = INPUT_STEPS
     form_list = [
         (SYSTEM, SystemStepForm),
         (CONNECTION, ConnectionForm),
@@ -127,100 +117,13 @@ class SystemCreateWizard(AccessMixin, NamedUrlSessionWizardView):
             return {"template": self._template()}
         return {}
 
-    def get_form_step_data(self, form):
-        return self._raw(form.prefix)
+    def cancel(self):
+        self.storage.reset()
+        messages.info(self.request, _("Oprettelsen af systemet er annulleret."))
+        return redirect("systems:overview")
 
-    def _raw(self, step: str) -> dict[str, list[str]]:
-        """What was posted for `step` (its prefixed fields only; no CSRF token)."""
-        prefix = f"{step}-"
-        return {k: self.request.POST.getlist(k) for k in self.request.POST if k.startswith(prefix)}
-
-    def _store(self, step: str, data: dict) -> None:
-        self.storage.set_step_data(step, data)
-        # Later steps' forms depend on this one's cleaned data: forget what was cached.
-        for name in [n for n in vars(self) if n.startswith("_cleaned_data_cache_")]:
-            delattr(self, name)
-
-    def _first_incomplete(self, *, before: str) -> str | None:
-        """The first step before `before` whose stored data does not validate, if any."""
-        for step in self.get_form_list():
-            if step == before:
-                return None
-            if self.get_cleaned_data_for_step(step) is None:
-                return step
-        return None
-
-    @property
-    def _extra(self) -> dict:
-        return self.storage.extra_data
-
-    def _goto(self, step: str):
-        self.storage.current_step = step
-        return redirect(self.get_step_url(step))
-
-    # -- requests --------------------------------------------------------------------------
-
-    def get(self, request, *args, **kwargs):
-        step = kwargs.get("step")
-        if step not in self.get_form_list():
-            return self._goto(self.steps.current)
-        missing = self._first_incomplete(before=step)
-        if missing is not None:
-            return self._goto(missing)
-        self.storage.current_step = step
-        form = self.get_form(step, data=self.storage.get_step_data(step))
-        self._show_rule_error(step, form)
-        if step == SUMMARY:
-            self._extra.pop("back_to_summary", None)
-        return self.render(form)
-
-    def post(self, request, *args, **kwargs):
-        if CANCEL in request.POST:
-            self.storage.reset()
-            messages.info(request, _("Oprettelsen af systemet er annulleret."))
-            return redirect("systems:overview")
-        management = ManagementForm(request.POST, prefix=self.prefix)
-        if not management.is_valid():
-            raise SuspiciousOperation("The wizard's management form is missing or tampered with.")
-        step = management.cleaned_data["current_step"]
-        if step not in self.get_form_list():
-            return self._goto(self.steps.current)
-        missing = self._first_incomplete(before=step)
-        if missing is not None:  # a forged step: the person has not got this far
-            return self._goto(missing)
-        self.storage.current_step = step
-        goto = request.POST.get(GOTO)
-        if goto:
-            return self._go_to_earlier(step, goto)
-        form = self.get_form(step, data=request.POST)
-        if not form.is_valid():
-            return self.render(form)
-        self._store(step, self.get_form_step_data(form))
-        if step == SUMMARY:
-            return self._connect()
-        if self._extra.get("back_to_summary"):
-            # After "Redigér": straight back to the summary unless a later step no longer fits.
-            return self._goto(self._first_incomplete(before=SUMMARY) or SUMMARY)
-        return self._goto(self.get_next_step(step))
-
-    def _go_to_earlier(self, step: str, goto: str):
-        """ "Tilbage" and "Redigér": keep what was typed on this step, unvalidated (it is
-        validated again when the person comes back and at "Tilslut")."""
-        if goto not in self.get_form_list():
-            return self._goto(step)
-        if step == SUMMARY:
-            self._extra["back_to_summary"] = True
-        else:
-            self._store(step, self._raw(step))
-        return self._goto(self._first_incomplete(before=goto) or goto)
-
-    def _connect(self):
-        """ "Tilslut": every step once more, then the service (SPEC §3 rules, audit)."""
-        cleaned = {}
-        for step in INPUT_STEPS:
-            cleaned[step] = self.get_cleaned_data_for_step(step)
-            if cleaned[step] is None:
-                return self._goto(step)
+    def finish(self, cleaned: dict):
+        """ "Tilslut": every step was validated once more; now the service (SPEC §3, audit)."""
         spec = self._spec(cleaned)
         try:
             created = system_create(
@@ -231,8 +134,7 @@ class SystemCreateWizard(AccessMixin, NamedUrlSessionWizardView):
             )
         except SystemRuleError as error:
             step, field = self._rule_target(error.field, cleaned[SYSTEM])
-            self._extra["rule_error"] = {"step": step, "field": field, "message": error.message}
-            return self._goto(step)
+            return self.rule_error_keep(step, field, error.message)
         self.storage.reset()
         receipts.key_keep(self.request, created.system.pk, created.api_key)
         return redirect("systems:receipt", pk=created.system.pk)
@@ -247,20 +149,6 @@ class SystemCreateWizard(AccessMixin, NamedUrlSessionWizardView):
             )
         return step, form_field
 
-    def _show_rule_error(self, step: str, form) -> None:
-        error = self._extra.get("rule_error")
-        if not error or error["step"] != step:
-            return
-        del self._extra["rule_error"]
-        if form.is_bound:
-            form.is_valid()
-        if error["field"] in form.fields and form.is_bound:
-            # The form may already refuse the same thing by itself (the rule changed since).
-            if error["message"] not in form.errors.get(error["field"], []):
-                form.add_error(error["field"], error["message"])
-        else:
-            messages.error(self.request, error["message"])
-
     @staticmethod
     def _spec(cleaned: dict):
         return system_spec_from(
@@ -271,12 +159,6 @@ class SystemCreateWizard(AccessMixin, NamedUrlSessionWizardView):
         )
 
     # -- rendering -------------------------------------------------------------------------
-
-    def render(self, form=None, **kwargs):
-        form = form or self.get_form()
-        # Several choices share a page, so no field gets the browser's `required` attribute.
-        form.use_required_attribute = False
-        return super().render(form, **kwargs)
 
     def get_template_names(self):
         return [f"systems/wizard/{self.steps.current}.html"]
