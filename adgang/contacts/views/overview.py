@@ -23,6 +23,7 @@ from adgang.contacts import selectors
 from adgang.contacts.models import Target
 from adgang.contacts.selectors import TreeRow
 from adgang.contacts.views._pending import ACCESS
+from adgang.ui.pagination import pagination_context
 
 PAGE_SIZES = (10, 25, 50, 100)
 SEARCH_MAX_LENGTH = 100
@@ -128,18 +129,6 @@ def _blocks(rows: list[TreeRow], query: TreeQuery) -> list[list[TreeRow]]:
     return [block for block in blocks if block]
 
 
-def _page_links(query: TreeQuery, page) -> list[dict]:
-    links = []
-    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
-        if number == page.paginator.ELLIPSIS:
-            links.append({"ellipsis": True})
-        else:
-            links.append(
-                {"number": number, "url": query.url(side=number), "current": number == page.number}
-            )
-    return links
-
-
 @ACCESS
 def overview(request):
     """The organisation's contact structure as an expandable tree table (SPEC §4)."""
@@ -172,13 +161,6 @@ def overview(request):
                 {"value": value, "label": target.label} for value, target in TARGET_FILTERS
             ],
             "status_filters": [{"value": value, "label": label} for value, label in STATUS_FILTERS],
-            "page": page,
-            "page_links": _page_links(query, page),
-            "first_url": query.url(side=1),
-            "previous_url": query.url(side=page.previous_page_number())
-            if page.has_previous()
-            else "",
-            "next_url": query.url(side=page.next_page_number()) if page.has_next() else "",
-            "last_url": query.url(side=page.paginator.num_pages),
+            **pagination_context(page, lambda number: query.url(side=number)),
         },
     )

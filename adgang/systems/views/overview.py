@@ -21,6 +21,7 @@ from adgang.documents.responses import xlsx_response
 from adgang.documents.xlsx import xlsx_render
 from adgang.systems import receipts, selectors
 from adgang.systems.documents import system_state_label, systems_xlsx_headers, systems_xlsx_rows
+from adgang.ui.pagination import pagination_context
 
 SENDER, RECEIVER = "afsender", "modtager"
 FILTERS = ((SENDER, gettext_lazy("Afsendersystem")), (RECEIVER, gettext_lazy("Modtagersystem")))
@@ -99,19 +100,6 @@ def _columns(query: OverviewQuery) -> list[dict]:
     return columns
 
 
-def _page_links(query: OverviewQuery, page) -> list[dict]:
-    """Numbered page links, with "…" where Django's paginator elides a long range."""
-    links = []
-    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
-        if number == page.paginator.ELLIPSIS:
-            links.append({"ellipsis": True})
-        else:
-            links.append(
-                {"number": number, "url": query.url(side=number), "current": number == page.number}
-            )
-    return links
-
-
 @rights_required(r.SYSTEMADMINISTRATOR)
 def overview(request):
     """The organisation's systems: filter, sort, rows per page, pagination (SPEC §3).
@@ -141,14 +129,7 @@ def overview(request):
             "page_sizes": PAGE_SIZES,
             "columns": _columns(query),
             "rows": rows,
-            "page": page,
-            "page_links": _page_links(query, page),
-            "first_url": query.url(side=1),
-            "previous_url": query.url(side=page.previous_page_number())
-            if page.has_previous()
-            else "",
-            "next_url": query.url(side=page.next_page_number()) if page.has_next() else "",
-            "last_url": query.url(side=page.paginator.num_pages),
+            **pagination_context(page, lambda number: query.url(side=number)),
             "download_query": urlencode(query.params(side="", per_side=""), doseq=True),
             "has_any": has_any,
             "is_supplier": organisation.is_system_supplier,
