@@ -158,7 +158,21 @@ def group_form(system: MailSystem, group: str, at: datetime, data=None) -> forms
 
     A standard supplier system's locked fields show the system's own copy, not the template
     (the supplier may have changed the template since): the forms get no `template=` here.
+    Each disabled field says why it is locked, as its hint.
     """
+    form = _group_form(system, group, at, data)
+    active_locked = {"protocol", "types", *ACTIVATION_FIELDS} if system.is_active_at(at) else set()
+    for name, field in form.fields.items():
+        if field.disabled:
+            field.help_text = (
+                _("Kan ikke ændres, mens systemet er aktivt.")
+                if name in active_locked
+                else _("Låst af standard leverandørsystemet.")
+            )
+    return form
+
+
+def _group_form(system: MailSystem, group: str, at: datetime, data) -> forms.Form:
     active = system.is_active_at(at)
     templated = system.template_id is not None
     initial = group_initial(system, group, at)

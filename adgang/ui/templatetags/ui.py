@@ -67,6 +67,8 @@ def is_optional(field) -> bool:
     "at a chosen time"); their form checks them in `clean()` and marks them
     `field.needed_when_shown = True`, so they are not presented as optional.
     """
+    if field.field.disabled:  # shown, not filled in: "(frivilligt)" would say nothing
+        return False
     return not field.field.required and not getattr(field.field, "needed_when_shown", False)
 
 
