@@ -6,8 +6,6 @@ each call returns the page the person sees next. `valid_steps(...)` gives comple
 input for every SPEC §3 combination.
 """
 
-import html
-import re
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -21,6 +19,12 @@ from cryptography.hazmat.primitives.serialization import (
 from adgang.accounts.models import Organisation
 from adgang.systems.models import Protocol, SystemTemplate
 from adgang.systems.rules import requirements
+from tests.support.wizard_client import (  # noqa: F401 -- re-exported
+    WizardClient,
+    current_step,
+    field_error,
+    shown_value,
+)
 
 BASE = "/systemtilslutning/opret/"
 SYSTEM, CONNECTION, ACTIVATION, CONTACT, SUMMARY = (
@@ -105,73 +109,11 @@ def valid_steps(types: frozenset[str] = frozenset({"sender"}), protocol="REST_PU
     )
 
 
-class WizardDriver:
+class WizardDriver(WizardClient):
+    steps = STEPS
+
     def __init__(self, client, organisation) -> None:
-        self.client = client
-        self.prefix = f"systems_create_{organisation.pk.hex}"
-        self.management = f"{self.prefix}-current_step"
-
-    def stored(self) -> dict:
-        """The step data the wizard keeps in the session, by step."""
-        return self.client.session.get(f"wizard_{self.prefix}", {}).get("step_data", {})
-
-    def start(self):
-        return self.client.get(BASE, follow=True)
-
-    def get(self, step: str):
-        return self.client.get(f"{BASE}{step}/", follow=True)
-
-    def payload(self, step: str, data: dict | None = None, **extra) -> dict:
-        body = {self.management: step}
-        body.update({f"{step}-{name}": value for name, value in (data or {}).items()})
-        body.update(extra)
-        return body
-
-    def post(self, step: str, data: dict | None = None, *, follow: bool = True, **extra):
-        return self.client.post(f"{BASE}{step}/", self.payload(step, data, **extra), follow=follow)
-
-    def back(self, step: str, data: dict | None = None, *, to: str):
-        """ "Tilbage" (or "Redigér" from the summary) with what is typed on `step`."""
-        return self.post(step, data, wizard_goto_step=to)
-
-    def cancel(self, step: str, data: dict | None = None, *, follow: bool = True):
-        return self.post(step, data, follow=follow, wizard_cancel="1")
-
-    def fill_until(self, last: str, steps: Steps):
-        """Post every input step up to and including `last`; the response of the last post."""
-        response = self.start()
-        for step in STEPS:
-            response = self.post(step, steps.of(step))
-            if step == last:
-                return response
-        raise AssertionError(f"unknown step {last}")
-
-    def complete(self, steps: Steps):
-        """All steps and "Tilslut"; the receipt page (or the page that refused)."""
-        return self.fill_until(SUMMARY, steps)
-
-
-def current_step(response) -> str:
-    """The step a wizard page shows (from its URL)."""
-    match = re.search(r"/opret/([^/]+)/$", response.request["PATH_INFO"])
-    return match.group(1) if match else ""
-
-
-def field_error(response, step: str, name: str) -> str:
-    """The message shown next to the field (its DKFDS error span), "" if none."""
-    content = response.content.decode()
-    match = re.search(
-        rf'<span class="form-error-message" id="id_{re.escape(step)}-{re.escape(name)}-error">'
-        r'<span class="sr-only">[^<]*</span>(.*?)</span>',
-        content,
-        re.S,
-    )
-    return html.unescape(match.group(1)).strip() if match else ""
-
-
-def shown_value(response, name: str):
-    """What the re-rendered form shows in the field (its bound value)."""
-    return response.context["form"][name].value()
+        super().__init__(client, base=BASE, prefix=f"systems_create_{organisation.pk.hex}")
 
 
 def standard_template_of(supplier: Organisation, name: str) -> SystemTemplate:
