@@ -15,7 +15,7 @@ from adgang.contacts import selectors
 from adgang.contacts.graph import POINT, Mark, PreviewRow, Structure
 from adgang.contacts.models import ContactPoint, GroupDeletion, JobStatus
 from adgang.contacts.tasks import group_deletion_task
-from adgang.contacts.views._pending import ACCESS
+from adgang.contacts.views.access import ACCESS
 
 # DKFDS spacing classes go up to pl-9; deeper rows keep the deepest indent.
 INDENT_MAX = 9

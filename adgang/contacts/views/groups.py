@@ -17,7 +17,7 @@ from adgang.contacts.forms_groups import GroupForm
 from adgang.contacts.graph import GROUP, POINT, Node, Structure
 from adgang.contacts.models import ContactGroup, ContactPoint
 from adgang.contacts.services import ContactRuleError
-from adgang.contacts.views._pending import ACCESS
+from adgang.contacts.views.access import ACCESS
 
 READ_AND_POST = ("GET", "HEAD", "POST")
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from adgang.contacts import selectors
 from adgang.contacts.models import Target
 from adgang.contacts.selectors import TreeRow
-from adgang.contacts.views._pending import ACCESS
+from adgang.contacts.views.access import ACCESS
 from adgang.ui.pagination import pagination_context
 
 PAGE_SIZES = (10, 25, 50, 100)

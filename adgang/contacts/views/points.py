@@ -51,7 +51,7 @@ from adgang.contacts.forms_points import (
     stored_rows,
 )
 from adgang.contacts.models import ContactPoint
-from adgang.contacts.views._pending import ACCESS
+from adgang.contacts.views.access import ACCESS
 from adgang.documents.pdf import PdfNotice, PdfSection, pdf_render
 from adgang.documents.responses import download_response, pdf_response
 from adgang.ui import wizard

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from adgang.audit.services import Actor
 from adgang.contacts import transfer
 from adgang.contacts.models import ImportBatch, JobStatus
-from adgang.contacts.views._pending import ACCESS
+from adgang.contacts.views.access import ACCESS
 from adgang.core.clock import now
 from adgang.documents.responses import xlsx_response
 

@@ -1,12 +1,8 @@
-"""Placeholders while the views of this slice are being written (replaced in this session)."""
+"""Who may use the Kontaktstruktur pages: a Kontaktstrukturadministrator of an authority
+(SPEC §1: the contact structure is for authorities only; a company gets 403)."""
 
 from adgang.accounts import rights as r
 from adgang.accounts.access import rights_required
 from adgang.accounts.models import OrganisationKind
 
 ACCESS = rights_required(r.KONTAKTSTRUKTURADMINISTRATOR, kinds=(OrganisationKind.MYNDIGHED,))
-
-
-@ACCESS
-def pending(request, *args, **kwargs):
-    raise NotImplementedError
