@@ -234,10 +234,6 @@ ADGANG_TESTPORTAL_ENABLED = env.bool("ADGANG_TESTPORTAL_ENABLED", default=not PR
 # where this is on: the demo and tests talk to servers on localhost (DESIGN "HTTP out").
 ADGANG_OUTBOUND_ALLOW_PRIVATE = env.bool("ADGANG_OUTBOUND_ALLOW_PRIVATE", default=not PRODUCTION)
 
-# Behind a reverse proxy, the header carrying the API client's address (NGDP-API.md
-# "Authentication"), e.g. "HTTP_X_FORWARDED_FOR"; the right-most entry is used. Empty: REMOTE_ADDR.
-ADGANG_API_CLIENT_IP_HEADER = env.str("ADGANG_API_CLIENT_IP_HEADER", default="")
-
 # Deep links to a contact point or group (SPEC §4): the citizen platform (borger.dk's Digital
 # Post) and the business platform (Virk), which authorities use too.
 ADGANG_DEEPLINK_CITIZEN_BASE = env.str(
