@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "adgang.audit",
     "adgang.systems",
     "adgang.contacts",
+    "adgang.messaging",
+    "adgang.exemptions",
+    "adgang.nemsms",
 ]
 
 MIDDLEWARE = [

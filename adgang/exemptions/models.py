@@ -1,0 +1,56 @@
+"""Exemptions from Digital Post (SPEC §6): a citizen (CPR) or company (CVR) who gets no
+digital post except mandatory (obligatorisk) post.
+
+The core's routing (SPEC §13) reads these through `selectors.is_exempt`; the caseworker pages
+that create, renew and lift exemptions are the caseworker issue's.
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from adgang.core.clock import now
+
+
+class ExemptionIdType(models.TextChoices):
+    CPR = "CPR", _("Borger")
+    CVR = "CVR", _("Virksomhed")
+
+
+class ExemptionReason(models.TextChoices):
+    EMIGRATION = "EMIGRATION", _("Udrejse")
+    OTHER = "OTHER", _("Andet")
+
+
+class Exemption(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id_type = models.CharField(max_length=3, choices=ExemptionIdType.choices)
+    number = models.CharField(max_length=10)
+    reason = models.CharField(max_length=12, choices=ExemptionReason.choices, blank=True)
+    by_proxy = models.BooleanField(_("Via fuldmagt"), default=False)
+    forward_unopened_post = models.BooleanField(default=True)
+    forward_address = models.JSONField(default=dict, blank=True)
+    effective_from = models.DateField()
+    # Companies: 1 November of the second calendar year after registration; citizens: none.
+    expires_on = models.DateField(null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="exemptions_made"
+    )
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        indexes = [models.Index(fields=["id_type", "number"])]
+        constraints = [
+            # At most one exemption in force per person or company.
+            models.UniqueConstraint(
+                fields=["id_type", "number"],
+                condition=Q(lifted_at__isnull=True),
+                name="exemptions_one_in_force",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id_type} {self.number}"
