@@ -236,6 +236,9 @@ ADGANG_TESTPORTAL_ENABLED = env.bool("ADGANG_TESTPORTAL_ENABLED", default=not PR
 # Outbound calls (REST PUSH endpoints, receipt endpoints) may target internal addresses only
 # where this is on: the demo and tests talk to servers on localhost (DESIGN "HTTP out").
 ADGANG_OUTBOUND_ALLOW_PRIVATE = env.bool("ADGANG_OUTBOUND_ALLOW_PRIVATE", default=not PRODUCTION)
+# An extra CA certificate that outbound HTTPS (deliveries, receipts) trusts besides the system
+# store: the demo receiver's self-signed certificate in development. Empty in production.
+ADGANG_OUTBOUND_CA_FILE = env.str("ADGANG_OUTBOUND_CA_FILE", default="")
 
 # Deep links to a contact point or group (SPEC §4): the citizen platform (borger.dk's Digital
 # Post) and the business platform (Virk), which authorities use too.
