@@ -238,7 +238,12 @@ ADGANG_TESTPORTAL_ENABLED = env.bool("ADGANG_TESTPORTAL_ENABLED", default=not PR
 ADGANG_OUTBOUND_ALLOW_PRIVATE = env.bool("ADGANG_OUTBOUND_ALLOW_PRIVATE", default=not PRODUCTION)
 # An extra CA certificate that outbound HTTPS (deliveries, receipts) trusts besides the system
 # store: the demo receiver's self-signed certificate in development. Empty in production.
-ADGANG_OUTBOUND_CA_FILE = env.str("ADGANG_OUTBOUND_CA_FILE", default="")
+# In development it defaults to the demo receiver's certificate once `manage.py demo` made it.
+_DEMO_CA_FILE = VAR_DIR / "demo-tls" / "dev.crt"
+ADGANG_OUTBOUND_CA_FILE = env.str(
+    "ADGANG_OUTBOUND_CA_FILE",
+    default=str(_DEMO_CA_FILE) if not PRODUCTION and _DEMO_CA_FILE.exists() else "",
+)
 
 # Deep links to a contact point or group (SPEC §4): the citizen platform (borger.dk's Digital
 # Post) and the business platform (Virk), which authorities use too.
