@@ -11,6 +11,10 @@ Limits chosen here (not given by NGDP-API.md beyond the defaults):
 - attachments: every file of every document (main, additional, technical) counts; by
   default at most 10 files and 99.5 MiB of decoded content in all, unless the contact
   point has its own `AttachmentLimits`.
+- action entry points: "absolute https URLs" is a rule from MeMo 1.1 on. A MeMo 1.0
+  message (such as the shared MeMo 1.0 sample, which links to an `http://` page) may carry
+  absolute http or https URLs; anything else (javascript:, data:, relative) is refused in
+  every version.
 """
 
 from __future__ import annotations
@@ -242,6 +246,8 @@ def _document_rules(memo: Memo, *, error) -> None:
     if memo.body is None:
         return
     body = memo.body
+    # See the module docstring: MeMo 1.0 predates the https-only rule.
+    schemes = ("https", "http") if memo.version == "1.0" else ("https",)
     groups = (
         ([("MessageBody.MainDocument", body.main_document)] if body.main_document else [])
         + [
@@ -270,21 +276,23 @@ def _document_rules(memo: Memo, *, error) -> None:
                     file.filename,
                 )
         for index, action in enumerate(document.actions):
-            if action.entry_point is not None and not _https_url(action.entry_point):
+            if action.entry_point is not None and not _url_allowed(
+                action.entry_point, schemes
+            ):
                 error(
                     f"{path}.Action[{index}].EntryPoint.url",
                     ACTION_URL_NOT_ALLOWED,
-                    "Action entry points must be absolute https URLs.",
+                    f"Action entry points must be absolute {' or '.join(schemes)} URLs.",
                     action.entry_point,
                 )
 
 
-def _https_url(url: str) -> bool:
+def _url_allowed(url: str, schemes: tuple[str, ...]) -> bool:
     try:
         parts = urlsplit(url)
     except ValueError:
         return False
-    return parts.scheme == "https" and bool(parts.hostname)
+    return parts.scheme in schemes and bool(parts.hostname)
 
 
 def _limit_rules(memo: Memo, *, limits: AttachmentLimits, error) -> None:

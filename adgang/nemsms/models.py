@@ -54,3 +54,22 @@ class NemSmsRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id_type} {self.number} {self.state}"
+
+
+class SmsOutbox(models.Model):
+    """An SMS handed to the embedded SMS gateway (SPEC §7, §13): the default backend of
+    `adgang.nemsms.gateway` keeps every SMS here instead of sending it, so tests and the demo
+    can read what would have been sent."""
+
+    id = models.BigAutoField(primary_key=True)
+    phone = models.CharField(max_length=20)  # E.164
+    text = models.TextField()
+    # The Digital Post message the SMS notifies of (a plain id: confirmation SMSes have none).
+    message_id = models.UUIDField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.phone}: {self.text[:40]}"

@@ -77,12 +77,12 @@ def test_samples_with_real_numbers_validate_cleanly(name):
     [
         ("MeMo_NemSMS.xml", [RECIPIENT_CPR_INVALID]),
         ("MeMo_with_attachment.xml", [RECIPIENT_CPR_INVALID]),
-        ("MeMo_1.0_Scenarie1_Example.xml", [RECIPIENT_CVR_INVALID, ACTION_URL_NOT_ALLOWED]),
+        ("MeMo_1.0_Scenarie1_Example.xml", [RECIPIENT_CVR_INVALID]),
     ],
 )
 def test_samples_with_placeholder_values_break_only_those_rules(name, expected):
     # These samples carry placeholder recipients ("Recipient ID"; CVR 11223344 fails the
-    # check digit) and the MeMo 1.0 sample an http action URL; nothing else is wrong.
+    # check digit); the MeMo 1.0 sample's http action URL is allowed in MeMo 1.0.
     memo = memo_parse((DATA / name).read_bytes())
     assert codes(memo_validate(memo, now=NOW)) == expected
 
@@ -296,15 +296,31 @@ def test_too_many_bytes_for_the_contact_point():
     ],
 )
 def test_action_url_must_be_absolute_https(url):
-    memo = full()
-    main = memo.body.main_document
-    action = dataclasses.replace(main.actions[0], entry_point=url)
-    main = dataclasses.replace(main, actions=(action, main.actions[1]))
-    memo = dataclasses.replace(memo, body=dataclasses.replace(memo.body, main_document=main))
-    errors = memo_validate(memo, now=NOW)
+    errors = memo_validate(with_action_url(full(), url), now=NOW)
     assert [(error.code, error.field) for error in errors] == [
         (ACTION_URL_NOT_ALLOWED, "MessageBody.MainDocument.Action[0].EntryPoint.url")
     ]
+
+
+def with_action_url(memo, url):
+    main = memo.body.main_document
+    action = dataclasses.replace(main.actions[0], entry_point=url)
+    main = dataclasses.replace(main, actions=(action, main.actions[1]))
+    return dataclasses.replace(memo, body=dataclasses.replace(memo.body, main_document=main))
+
+
+@pytest.mark.parametrize("url", ["http://www.tusindfryd.dk", "https://www.tusindfryd.dk/x"])
+def test_memo_1_0_action_url_may_be_absolute_http_or_https(url):
+    memo = dataclasses.replace(with_action_url(full(), url), version="1.0")
+    assert memo_validate(memo, now=NOW) == []
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "ftp://www.tusindfryd.dk", "/relative/path", "http://"]
+)
+def test_memo_1_0_action_url_must_still_be_absolute_http_or_https(url):
+    memo = dataclasses.replace(with_action_url(full(), url), version="1.0")
+    assert codes(memo_validate(memo, now=NOW)) == [ACTION_URL_NOT_ALLOWED]
 
 
 def test_several_broken_rules_are_all_reported():

@@ -1,0 +1,294 @@
+"""Accepting one MeMo message from a sender system (SPEC §13 "Sender API").
+
+`message_submit` parses and validates outside any transaction (a 140 MiB message must not
+hold SQLite's write lock while lxml works), then stores the message, its content, its
+events and the technical receipt, and routes it, in ONE transaction. Every refusal is a
+`Refusal` and leaves nothing behind.
+
+Rules on top of `memo_rules` (NGDP-API.md "MeMo"):
+- the MeMo senderID must be the calling system's organisation (a system never sends as
+  another organisation): `sender.id.not.allowed`;
+- a deceased citizen (CPR register) or a ceased company (CVR register) is closed:
+  `recipient.is.closed`;
+- a contactPointID that is a point of the recipient organisation gives the attachment
+  limits (its "Max antal bilag" / "Max MB grænse"), else the platform defaults;
+- a messageUUID is accepted once on the whole platform: `message.uuid.already.exists`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from django.db import IntegrityError, transaction
+from django.utils.timezone import localdate
+
+from adgang.accounts.models import Organisation
+from adgang.contacts.models import ContactPoint
+from adgang.core.clock import now as clock_now
+from adgang.messaging.errors import BAD_REQUEST, SERVICE_UNAVAILABLE, Refusal, Refused
+from adgang.messaging.events import EventTag
+from adgang.messaging.memo import Memo, MemoError, features, memo_parse
+from adgang.messaging.memo_rules import (
+    COPENHAGEN,
+    RESOURCE,
+    AttachmentLimits,
+    FieldError,
+    is_uuid,
+    memo_validate,
+)
+from adgang.messaging.models import (
+    TITLE_MAX_LENGTH,
+    Message,
+    MessageContent,
+    MessageState,
+    Receipt,
+    ReceiptKind,
+    ReceiptPush,
+    ReceiptStatus,
+    kind_of,
+)
+from adgang.messaging.recording import event_record
+from adgang.messaging.routing import message_route
+from adgang.registers.base import RegisterError
+from adgang.registers.registry import get_register
+from adgang.registers.types import COMPANY_CEASED
+from adgang.systems.models import MailSystem
+
+MAX_MESSAGE_BYTES = 140 * 1024 * 1024
+MIB = 1024 * 1024
+
+SENDER_NOT_ALLOWED = "sender.id.not.allowed"
+RECIPIENT_CLOSED = "recipient.is.closed"
+UUID_EXISTS = "message.uuid.already.exists"
+REGISTER_UNAVAILABLE = "register.unavailable"
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    organisation: Organisation | None
+    point: ContactPoint | None
+
+
+def message_submit(
+    *,
+    system: MailSystem,
+    content: bytes,
+    query_uuid: str | None,
+    transmission_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> Receipt | Refusal:
+    """Accept one MeMo message from `system` (SPEC §13): the technical receipt, or a Refusal
+    with nothing stored."""
+    now = now or clock_now()
+    try:
+        memo = memo_parse(content, max_bytes=MAX_MESSAGE_BYTES)
+        recipient = _recipient_of(memo)
+        _check(memo, system=system, recipient=recipient, query_uuid=query_uuid, now=now)
+        message_uuid = uuid.UUID(memo.header.message_uuid)
+        _refuse_duplicate(message_uuid)
+        try:
+            with transaction.atomic():
+                return _store(
+                    memo,
+                    content=bytes(content),
+                    system=system,
+                    recipient=recipient,
+                    transmission_id=transmission_id or uuid.uuid4(),
+                    now=now,
+                )
+        except IntegrityError:
+            # Lost a race with the same messageUUID submitted at the same time.
+            _refuse_duplicate(message_uuid)
+            raise
+    except MemoError as error:
+        return Refusal.of_memo_error(error)
+    except Refused as refused:
+        return refused.refusal
+
+
+def _recipient_of(memo: Memo) -> _Recipient:
+    """The recipient organisation (a known CVR) and its contact point, if the MeMo names one
+    of its points."""
+    recipient = memo.header.recipient
+    if recipient.id_type != "CVR":
+        return _Recipient(None, None)
+    organisation = Organisation.objects.filter(cvr=recipient.recipient_id).first()
+    point = None
+    if organisation is not None and is_uuid(memo.contact_point_id):
+        point = ContactPoint.objects.filter(
+            organisation=organisation, pk=memo.contact_point_id
+        ).first()
+    return _Recipient(organisation, point)
+
+
+def _limits(point: ContactPoint | None) -> AttachmentLimits:
+    if point is None:
+        return AttachmentLimits()
+    return AttachmentLimits(
+        max_count=point.effective_max_attachments,
+        max_total_bytes=int(point.effective_max_message_mb * MIB),
+    )
+
+
+def _check(
+    memo: Memo, *, system: MailSystem, recipient: _Recipient, query_uuid: str | None, now
+) -> None:
+    errors = memo_validate(memo, now=now, query_uuid=query_uuid, limits=_limits(recipient.point))
+    sender = memo.header.sender
+    if sender.id_type != "CVR" or sender.sender_id != system.organisation.cvr:
+        errors.append(
+            FieldError(
+                RESOURCE,
+                "MessageHeader.Sender.senderID",
+                SENDER_NOT_ALLOWED,
+                "senderID must be the CVR number of the sending system's organisation.",
+                sender.sender_id,
+            )
+        )
+    if not errors:
+        # Register look-ups only for an otherwise valid message (the ids are valid then).
+        errors.extend(_closed_recipient(memo))
+    if errors:
+        raise Refused(Refusal.of_field_errors(errors))
+
+
+def _closed_recipient(memo: Memo) -> list[FieldError]:
+    recipient = memo.header.recipient
+    try:
+        if recipient.id_type == "CPR":
+            person = get_register().lookup_person(recipient.recipient_id)
+            closed = person is not None and person.deceased
+        else:
+            company = get_register().lookup_company(recipient.recipient_id)
+            closed = company is not None and company.status == COMPANY_CEASED
+    except RegisterError:
+        raise Refused(
+            Refusal(
+                SERVICE_UNAVAILABLE,
+                REGISTER_UNAVAILABLE,
+                "The CPR/CVR register cannot be reached; try again later.",
+            )
+        ) from None
+    if not closed:
+        return []
+    return [
+        FieldError(
+            RESOURCE,
+            "MessageHeader.Recipient.recipientID",
+            RECIPIENT_CLOSED,
+            "The recipient is deceased or has ceased and cannot receive Digital Post.",
+            recipient.recipient_id,
+        )
+    ]
+
+
+def _refuse_duplicate(message_uuid: uuid.UUID) -> None:
+    if Message.objects.filter(message_uuid=message_uuid).exists():
+        raise Refused(
+            Refusal(
+                BAD_REQUEST,
+                UUID_EXISTS,
+                "A message with this messageUUID has already been received.",
+                (
+                    FieldError(
+                        RESOURCE,
+                        "MessageHeader.messageUUID",
+                        UUID_EXISTS,
+                        "A message with this messageUUID has already been received.",
+                        str(message_uuid),
+                    ),
+                ),
+            )
+        )
+
+
+def _store(
+    memo: Memo,
+    *,
+    content: bytes,
+    system: MailSystem,
+    recipient: _Recipient,
+    transmission_id: uuid.UUID,
+    now: datetime,
+) -> Receipt:
+    message = _message_create(
+        memo, content=content, system=system, recipient=recipient, tid=transmission_id, now=now
+    )
+    MessageContent.objects.create(message=message, xml=content)
+    held = message.state == MessageState.HELD
+    tag = EventTag.AWAITING_VALUE_DATE if held else EventTag.VALIDATED
+    event_record(tag=tag, organisation=message.sender_organisation_id, message=message, at=now)
+    receipt = Receipt.objects.create(
+        system=system,
+        message=message,
+        kind=ReceiptKind.TECHNICAL,
+        transmission_id=transmission_id,
+        message_uuid=str(message.message_uuid),
+        receipt_status=ReceiptStatus.RECEIVED,
+        time_stamp=now,
+        push=ReceiptPush.SENT,  # the HTTP answer (or the SFTP receipt file) carries it
+    )
+    event_record(
+        tag=EventTag.TECHNICAL_RECEIPT_SENT,
+        organisation=message.sender_organisation_id,
+        message=message,
+        at=now,
+        receipt_status=ReceiptStatus.RECEIVED,
+    )
+    if not held:
+        message_route(message, now=now)
+    return receipt
+
+
+def _message_create(
+    memo: Memo,
+    *,
+    content: bytes,
+    system: MailSystem,
+    recipient: _Recipient,
+    tid: uuid.UUID,
+    now: datetime,
+) -> Message:
+    header = memo.header
+    value_date = header.do_not_deliver_until_date
+    deliver_after = None
+    if value_date is not None:
+        midnight = datetime.combine(value_date, time(0), tzinfo=COPENHAGEN)
+        deliver_after = midnight.astimezone(UTC)
+    held = value_date is not None and value_date > localdate(now)
+    organisation = system.organisation
+    return Message.objects.create(
+        message_uuid=uuid.UUID(header.message_uuid),
+        memo_message_id=header.message_id[:100],
+        transmission_id=tid,
+        memo_version=memo.version,
+        sender_organisation=organisation,
+        sender_system=system,
+        sender_id=organisation.cvr,
+        recipient_id_type=header.recipient.id_type,
+        recipient_id=header.recipient.recipient_id,
+        recipient_organisation=recipient.organisation,
+        contact_point_id=memo.contact_point_id[:64],
+        resolved_point=recipient.point,
+        message_type=header.message_type,
+        kind=kind_of(
+            message_type=header.message_type,
+            legal_notification=header.legal_notification,
+            mandatory=header.mandatory,
+        ),
+        title=header.label[:TITLE_MAX_LENGTH],
+        mandatory=header.mandatory,
+        legal_notification=header.legal_notification,
+        value_date=value_date,
+        deliver_after=deliver_after,
+        content_responsible_id=memo.content_responsible_id[:64],
+        representative_id=memo.representative_id[:64],
+        attachment_count=len(memo.files),
+        size_bytes=len(content),
+        features=sorted(features(memo)),
+        route="",  # decided by routing.message_route
+        state=MessageState.HELD if held else MessageState.QUEUED,
+        created_at=now,
+    )

@@ -1,0 +1,228 @@
+"""Routing of accepted messages (SPEC §13 "Routing") and receipts for sender systems.
+
+`message_route` runs when a message may go out: at submission, or at its value date
+(valørdato) from the delivery helper's release job. In order:
+
+1. NemSMS needs an active NemSMS registration: the notification goes to the registered
+   phone through the SMS gateway; without one the message is refused ("NemSMS fejlet").
+2. An exempt recipient (Fritagelse, SPEC §6) gets no digital post unless it is mandatory
+   (obligatorisk): refused ("Afvist").
+3. A recipient organisation with a receiver system gets a `Delivery` to the contact point's
+   system, else its primary system (a company: its one receiver system). REST PULL systems
+   find it AVAILABLE at once; REST PUSH and PUBLISH/SUBSCRIBE deliveries are PENDING for the
+   delivery worker, which records the incoming events.
+4. Everything else lands in the recipient's platform mailbox ("Tilgængelig for modtageren",
+   and "Forkyndt" for a legal notification).
+
+A refusal after acceptance gives the sender a business receipt NOT_ALLOWED.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.timezone import localdate
+
+from adgang.contacts.selectors import point_resolve_system
+from adgang.exemptions.selectors import is_exempt
+from adgang.messaging.events import EventTag
+from adgang.messaging.memo import memo_parse
+from adgang.messaging.models import (
+    Delivery,
+    DeliveryPhase,
+    DeliveryState,
+    MailboxItem,
+    Message,
+    MessageState,
+    MessageType,
+    Receipt,
+    ReceiptKind,
+    ReceiptPush,
+    ReceiptStatus,
+    Route,
+)
+from adgang.messaging.recording import event_record
+from adgang.nemsms.gateway import sms_send
+from adgang.nemsms.selectors import nemsms_registration_active
+from adgang.systems.models import MailSystem, Protocol
+from adgang.systems.selectors import systems_of
+
+NEMSMS_NOT_REGISTERED = "recipient.nemsms.not.registered"
+RECIPIENT_EXEMPT = "recipient.is.exempt"
+# An accepted message not routed yet has no route and is HELD (value date ahead) or QUEUED
+# (routing now, or released at its value date by the release job's HELD→QUEUED claim).
+_UNROUTED = (MessageState.HELD, MessageState.QUEUED)
+
+
+def receipt_for_sender(
+    *,
+    system: MailSystem,
+    message: Message | None,
+    kind: str,
+    status: str,
+    error_code: str = "",
+    error_message: str = "",
+    transmission_id: uuid.UUID | None = None,
+    now: datetime,
+    message_uuid: str = "",
+) -> Receipt:
+    """The one way to create a receipt for a sender system (NGDP-API.md "Receipt").
+
+    REST PUSH senders with a receipt endpoint get it POSTed (push PENDING, due now); every
+    other sender pulls it (REST PULL: GET /receipts/, SFTP: the receipts folder).
+    """
+    pushed = system.protocol == Protocol.REST_PUSH and bool(system.receipt_endpoint)
+    if transmission_id is None:
+        transmission_id = message.transmission_id if message is not None else uuid.uuid4()
+    if message is not None and not message_uuid:
+        message_uuid = str(message.message_uuid)
+    return Receipt.objects.create(
+        system=system,
+        message=message,
+        kind=kind,
+        transmission_id=transmission_id,
+        message_uuid=message_uuid[:64],
+        error_code=error_code[:100],
+        error_message=error_message,
+        receipt_status=status,
+        time_stamp=now,
+        push=ReceiptPush.PENDING if pushed else ReceiptPush.PULL,
+        next_push_at=now if pushed else None,
+    )
+
+
+def message_route(message: Message, *, now: datetime) -> None:
+    """Decide where an accepted message goes and hand it there (SPEC §13 "Routing").
+
+    Idempotent: a message already routed, recalled or refused is left alone, so a release job
+    that runs twice routes once. The message row is locked while routing.
+    """
+    with transaction.atomic():
+        locked = Message.objects.select_for_update().filter(pk=message.pk).first()
+        if locked is None or locked.route or locked.state not in _UNROUTED:
+            return
+        if locked.deliver_after is not None and locked.deliver_after > now:
+            return  # its value date has not come: stays held
+        if _was_held(locked):
+            _record(EventTag.SENT_AFTER_VALUE_DATE, locked, now)
+        _route(locked, now)
+        # The caller's object follows the row (callers read route/state afterwards).
+        for field in ("route", "state", "delivered_at"):
+            setattr(message, field, getattr(locked, field))
+
+
+def _was_held(message: Message) -> bool:
+    """Held at submission: its value date lay after the day it was accepted."""
+    return message.value_date is not None and message.value_date > localdate(message.created_at)
+
+
+def _route(message: Message, now: datetime) -> None:
+    id_type, number = message.recipient_id_type, message.recipient_id
+    if message.message_type == MessageType.NEMSMS:
+        _route_nemsms(message, now)
+    elif is_exempt(id_type, number, on=localdate(now)) and not message.mandatory:
+        _refuse(message, now, tag=EventTag.REJECTED, code=RECIPIENT_EXEMPT, text=_EXEMPT_TEXT)
+    else:
+        system = _receiver_system(message, now)
+        if system is not None:
+            _route_system(message, system, now)
+        else:
+            _route_mailbox(message, now)
+
+
+_EXEMPT_TEXT = "The recipient is exempt from Digital Post and the message is not mandatory."
+_NEMSMS_TEXT = "The recipient has no active NemSMS registration."
+
+
+def _route_nemsms(message: Message, now: datetime) -> None:
+    registration = nemsms_registration_active(message.recipient_id_type, message.recipient_id)
+    if registration is None:
+        _refuse(
+            message, now, tag=EventTag.NEMSMS_FAILED, code=NEMSMS_NOT_REGISTERED, text=_NEMSMS_TEXT
+        )
+        return
+    sms_send(phone=registration.phone, text=_sms_text(message), message=message)
+    _settle(message, route=Route.NEMSMS, state=MessageState.DELIVERED, now=now)
+    _record(EventTag.AVAILABLE_TO_RECIPIENT, message, now)
+
+
+def _sms_text(message: Message) -> str:
+    """The MeMo `notification` (what a NemSMS says), else its title."""
+    memo = memo_parse(bytes(message.content.xml), keep_content=False)
+    return memo.header.notification or message.title
+
+
+def _receiver_system(message: Message, now: datetime) -> MailSystem | None:
+    """The contact point's receiver system, else the primary system (SPEC §3, §13); a company
+    has no primary, so its one live receiver system."""
+    organisation = message.recipient_organisation
+    if organisation is None:
+        return None
+    point_id = message.resolved_point_id or message.contact_point_id or None
+    system = point_resolve_system(organisation, point_id, now)
+    if system is None and not organisation.is_authority:
+        candidates = systems_of(organisation).filter(is_receiver=True).order_by("created_at")
+        system = next((s for s in candidates if s.is_active_at(now)), None)
+    return system
+
+
+def _route_system(message: Message, system: MailSystem, now: datetime) -> None:
+    pulled = system.protocol == Protocol.REST_PULL
+    Delivery.objects.create(
+        message=message,
+        system=system,
+        organisation_id=system.organisation_id,
+        phase=DeliveryPhase.RECEIVER,
+        state=DeliveryState.AVAILABLE if pulled else DeliveryState.PENDING,
+        next_attempt_at=None if pulled else now,
+        created_at=now,
+    )
+    state = MessageState.DELIVERED if pulled else MessageState.QUEUED
+    _settle(message, route=Route.SYSTEM, state=state, now=now if pulled else None)
+
+
+def _route_mailbox(message: Message, now: datetime) -> None:
+    MailboxItem.objects.create(
+        owner_id_type=message.recipient_id_type,
+        owner_id=message.recipient_id,
+        message=message,
+        placed_at=now,
+    )
+    _settle(message, route=Route.MAILBOX, state=MessageState.DELIVERED, now=now)
+    _record(EventTag.AVAILABLE_TO_RECIPIENT, message, now)
+    if message.legal_notification:
+        _record(EventTag.LEGALLY_NOTIFIED, message, now)
+
+
+def _refuse(message: Message, now: datetime, *, tag: str, code: str, text: str) -> None:
+    """Refused after acceptance: event in the sender's log, business receipt NOT_ALLOWED."""
+    _settle(message, route=Route.NONE, state=MessageState.REJECTED, now=None)
+    event_record(
+        tag=tag,
+        organisation=message.sender_organisation_id,
+        message=message,
+        at=now,
+        error_message=text,
+    )
+    receipt_for_sender(
+        system=message.sender_system,
+        message=message,
+        kind=ReceiptKind.BUSINESS,
+        status=ReceiptStatus.NOT_ALLOWED,
+        error_code=code,
+        error_message=text,
+        now=now,
+    )
+
+
+def _settle(message: Message, *, route: str, state: str, now: datetime | None) -> None:
+    message.route = route
+    message.state = state
+    message.delivered_at = now
+    message.save(update_fields=["route", "state", "delivered_at"])
+
+
+def _record(tag: str, message: Message, now: datetime) -> None:
+    event_record(tag=tag, organisation=message.sender_organisation_id, message=message, at=now)
