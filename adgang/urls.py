@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from adgang.accounts.access import public
 from adgang.accounts.oidc import AdgangOIDCAuthenticationRequestView, AdgangOIDCCallbackView
 from adgang.core import views as core_views
+from adgang.messaging.api import api as digital_post_api
 
 handler403 = "adgang.ui.views.handler403"
 handler404 = "adgang.ui.views.handler404"
@@ -28,6 +29,7 @@ urlpatterns = [
         public(AdgangOIDCCallbackView.as_view()),
         name="oidc_authentication_callback",
     ),
+    path("apis/v1/", digital_post_api.urls),
     path("systemtilslutning/", include("adgang.systems.urls")),
     path("kontaktstruktur/", include("adgang.contacts.urls")),
     path("", include("adgang.accounts.urls")),

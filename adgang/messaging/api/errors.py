@@ -1,0 +1,121 @@
+"""Every error of the Digital Post API in NgDP's ErrorMessage shape (NGDP-API.md).
+
+`{code, message, fieldErrors: [{resource, field, code, message, rejectedValue}]}`, codes
+dotted lower-case. ninja's own answers (`{"detail": …}` for validation errors, 404, 405 and
+authentication) are replaced here, so a client only ever parses one error shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+logger = logging.getLogger(__name__)
+
+# Codes the API layer itself answers (the services' codes come with their Refusal).
+AUTHORIZATION_MISSING = "authorization.missing"
+SYSTEM_TYPE_NOT_ALLOWED = "system.type.not.allowed"
+CONTENT_TYPE_NOT_ALLOWED = "content.type.not.allowed"
+MESSAGE_UUID_MISSING = "memo.message.uuid.missing"
+SIZE_TOO_LARGE = "memo.size.too.large"
+BULK_FILE_MISSING = "bulk.file.missing"
+MULTIPART_MALFORMED = "multipart.malformed"
+REQUEST_INVALID = "request.invalid"
+NOT_FOUND = "resource.not.found"
+RECEIPT_NOT_FOUND = "receipt.not.found"
+MESSAGE_NOT_FOUND = "message.not.found"
+SUBSCRIPTION_NOT_FOUND = "subscription.not.found"
+METHOD_NOT_ALLOWED = "method.not.allowed"
+SERVICE_UNAVAILABLE = "service.unavailable"
+
+
+class ApiError(Exception):
+    """Raised anywhere below a view to answer `status` with an ErrorMessage."""
+
+    def __init__(self, status: int, code: str, message: str, field_errors: list | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field_errors = field_errors or []
+
+
+def error_body(code: str, message: str, field_errors: list | None = None) -> dict:
+    return {"code": code, "message": message, "fieldErrors": field_errors or []}
+
+
+def error_response(status: int, code: str, message: str, field_errors=None) -> JsonResponse:
+    return JsonResponse(error_body(code, message, field_errors), status=status)
+
+
+def _field_errors_of(validation: ValidationError) -> list[dict]:
+    """ninja/pydantic error entries as NgDP field errors (`resource` = query, path, body …)."""
+    entries = []
+    for error in validation.errors:
+        location = [str(part) for part in error.get("loc", ())]
+        entries.append(
+            {
+                "resource": location[0] if location else "request",
+                "field": ".".join(location[1:]),
+                "code": f"value.{error.get('type', 'invalid')}".replace("_", "."),
+                "message": str(error.get("msg", "Invalid value.")),
+                "rejectedValue": None,
+            }
+        )
+    return entries
+
+
+def _on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return error_response(exc.status, exc.code, exc.message, exc.field_errors)
+
+
+def _on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return error_response(400, REQUEST_INVALID, "The request is not valid.", _field_errors_of(exc))
+
+
+def _on_authentication(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    # Only reached when an auth callback returned a falsy value without raising ApiError.
+    return error_response(401, AUTHORIZATION_MISSING, "Authorization header is missing.")
+
+
+def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(exc.status_code, REQUEST_INVALID, str(exc))
+
+
+def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return not_found_response()
+
+
+def _on_database_down(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
+    """NGDP-API.md: "503 with a Receipt" for uploads; an ErrorMessage elsewhere."""
+    logger.exception("Database unavailable during an API call")
+    # Imported here: senders imports this module.
+    from adgang.messaging.api.senders import unavailable_response
+
+    return unavailable_response(request)
+
+
+def not_found_response() -> JsonResponse:
+    return error_response(404, NOT_FOUND, "No such resource.")
+
+
+def method_not_allowed_response(allowed: str) -> JsonResponse:
+    response = error_response(405, METHOD_NOT_ALLOWED, "Method not allowed.")
+    response["Allow"] = allowed
+    return response
+
+
+def errors_install(api: NinjaAPI) -> None:
+    """Replace ninja's default handlers; anything else unexpected stays a logged 500."""
+    api.add_exception_handler(ApiError, _on_api_error)
+    api.add_exception_handler(ValidationError, _on_validation)
+    api.add_exception_handler(AuthenticationError, _on_authentication)
+    api.add_exception_handler(HttpError, _on_http_error)
+    api.add_exception_handler(Http404, _on_not_found)
+    api.add_exception_handler(OperationalError, partial(_on_database_down, api=api))
+    api.add_exception_handler(InterfaceError, partial(_on_database_down, api=api))
