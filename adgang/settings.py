@@ -245,6 +245,11 @@ ADGANG_OUTBOUND_CA_FILE = env.str(
     default=str(_DEMO_CA_FILE) if not PRODUCTION and _DEMO_CA_FILE.exists() else "",
 )
 
+# Behind a reverse proxy, the request header carrying the API caller's address (NGDP-API.md
+# "Authentication"), e.g. "HTTP_X_FORWARDED_FOR"; its right-most entry (the one our proxy
+# appended) is used. Empty: the socket address (REMOTE_ADDR).
+ADGANG_API_CLIENT_IP_HEADER = env.str("ADGANG_API_CLIENT_IP_HEADER", default="")
+
 # Deep links to a contact point or group (SPEC §4): the citizen platform (borger.dk's Digital
 # Post) and the business platform (Virk), which authorities use too.
 ADGANG_DEEPLINK_CITIZEN_BASE = env.str(
