@@ -14,18 +14,28 @@ from tests.support.messaging_delivery import (
     RESET,
     SLOW,
     message_to,
+    pull_sender,
     push_receiver,
-    receiver,  # noqa: F401 (fixture)
-    sender,  # noqa: F401 (fixture)
+    running_receiver,
 )
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def receiver(tmp_path, settings):
+    yield from running_receiver(tmp_path, settings)
+
+
+@pytest.fixture
+def sender(personas):
+    return pull_sender(personas)
+
+
 def test_push_posts_the_memo_as_multipart_file_named_by_message_uuid(
     personas,
     receiver,
-    sender,  # noqa: F811
+    sender,
 ):
     system = push_receiver(personas.maja, receiver.url())
     message, _delivery = message_to(sender, system)
@@ -39,7 +49,7 @@ def test_push_posts_the_memo_as_multipart_file_named_by_message_uuid(
     assert received.body == bytes(message.content.xml)
 
 
-def test_push_keeps_the_host_name_of_the_endpoint(personas, receiver, sender):  # noqa: F811
+def test_push_keeps_the_host_name_of_the_endpoint(personas, receiver, sender):
     system = push_receiver(personas.maja, receiver.url(host="localhost"))
     message_to(sender, system)
 
@@ -53,7 +63,7 @@ def test_delivered_push_records_sent_in_the_receiving_organisations_log(
     personas,
     receiver,
     sender,
-    time_machine,  # noqa: F811
+    time_machine,
 ):
     time_machine.move_to("2026-03-02 10:00:00+00:00", tick=False)
     system = push_receiver(personas.maja, receiver.url())
@@ -78,7 +88,7 @@ def test_delivered_push_records_sent_in_the_receiving_organisations_log(
     assert event.occurred_at.isoformat() == "2026-03-02T10:00:00+00:00"
 
 
-def test_a_delivered_message_is_not_sent_again(personas, receiver, sender):  # noqa: F811
+def test_a_delivered_message_is_not_sent_again(personas, receiver, sender):
     system = push_receiver(personas.maja, receiver.url())
     message_to(sender, system)
 
@@ -105,7 +115,7 @@ def test_a_failing_receiver_gives_a_failed_attempt_due_again_in_15_minutes(
     settings,
     time_machine,
     mode,
-    error,  # noqa: F811
+    error,
 ):
     time_machine.move_to("2026-03-02 10:00:00+00:00", tick=True)
     settings.ADGANG_OUTBOUND_TOTAL_TIMEOUT = 1.0
@@ -133,7 +143,7 @@ def test_a_failing_receiver_gives_a_failed_attempt_due_again_in_15_minutes(
     assert message.state == MessageState.QUEUED
 
 
-def test_a_connection_reset_is_a_failed_attempt(personas, receiver, sender):  # noqa: F811
+def test_a_connection_reset_is_a_failed_attempt(personas, receiver, sender):
     receiver.state.mode = RESET
     system = push_receiver(personas.maja, receiver.url())
     message, delivery = message_to(sender, system)
@@ -148,7 +158,7 @@ def test_a_connection_reset_is_a_failed_attempt(personas, receiver, sender):  # 
     )
 
 
-def test_a_closed_port_is_a_failed_attempt(personas, receiver, sender):  # noqa: F811
+def test_a_closed_port_is_a_failed_attempt(personas, receiver, sender):
     system = push_receiver(personas.maja, "https://127.0.0.1:1/modtag")
     _message, delivery = message_to(sender, system)
 
@@ -163,7 +173,7 @@ def test_an_untrusted_certificate_is_a_failed_attempt(
     personas,
     receiver,
     sender,
-    settings,  # noqa: F811
+    settings,
 ):
     system = push_receiver(personas.maja, receiver.url())
     _message, delivery = message_to(sender, system)
@@ -181,7 +191,7 @@ def test_a_failed_receiver_that_recovers_gets_the_message_once(
     personas,
     receiver,
     sender,
-    time_machine,  # noqa: F811
+    time_machine,
 ):
     time_machine.move_to("2026-03-02 10:00:00+00:00", tick=False)
     receiver.state.mode = FAIL_500

@@ -20,8 +20,6 @@ from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pytest
-
 from adgang.core.clock import now
 from adgang.core.devtls import self_signed_certificate
 from adgang.messaging.memo import memo_parse
@@ -233,9 +231,9 @@ def delivery_for(message: Message, system, *, state: str = DeliveryState.PENDING
     )
 
 
-@pytest.fixture
-def receiver(tmp_path, settings):
-    """A running HTTPS receiver the delivery client trusts; internal addresses allowed."""
+def running_receiver(tmp_path, settings):
+    """For a test module's `receiver` fixture (`yield from running_receiver(...)`): a running
+    HTTPS receiver the delivery client trusts; internal addresses allowed."""
     settings.ADGANG_OUTBOUND_ALLOW_PRIVATE = True
     settings.ADGANG_OUTBOUND_READ_TIMEOUT = 1.0
     settings.ADGANG_OUTBOUND_TOTAL_TIMEOUT = 3.0
@@ -244,8 +242,7 @@ def receiver(tmp_path, settings):
         yield running
 
 
-@pytest.fixture
-def sender(personas):
+def pull_sender(personas):
     """Kommune A's REST PULL sender system (it pulls its receipts)."""
     system, _key = sender_system(personas.alice, Protocol.REST_PULL)
     return system
