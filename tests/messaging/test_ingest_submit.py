@@ -25,6 +25,12 @@ from tests.support.messaging_ingest import T0, events_of
 OUT = Direction.OUTGOING
 
 
+@pytest.fixture(autouse=True)
+def frozen(time_machine):
+    """Systems are created and messages submitted at T0."""
+    time_machine.move_to(T0, tick=False)
+
+
 @pytest.fixture
 def sender(personas):
     system, _ = sender_system(personas.alice)
@@ -122,8 +128,7 @@ def test_query_uuid_equal_to_the_header_in_another_case_is_accepted(sender):
     assert Message.objects.get().message_uuid == uuid.UUID(message_uuid)
 
 
-def test_message_with_a_value_date_today_is_routed_at_once(sender, time_machine):
-    time_machine.move_to(T0, tick=False)
+def test_message_with_a_value_date_today_is_routed_at_once(sender):
     content = memo_xml(value_date=date(2026, 3, 2))
 
     message_submit(system=sender, content=content, query_uuid=None, now=T0)
