@@ -296,6 +296,17 @@ ADGANG_OIDC_CLAIM_RIGHTS = env.str("ADGANG_OIDC_CLAIM_RIGHTS", default="adgang_r
 ADGANG_PLATFORM_OPERATOR_CVRS = env.list("ADGANG_PLATFORM_OPERATOR_CVRS", default=["34051178"])
 ADGANG_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT)
 
+# The SFTP intake for SFTP sender systems (SPEC §13): `manage.py sftpserver`, started by
+# `make run` beside web and worker. Its ed25519 host key is generated on first start.
+ADGANG_SFTP_ENABLED = env.bool("ADGANG_SFTP_ENABLED", default=not PRODUCTION)
+ADGANG_SFTP_HOST = env.str("ADGANG_SFTP_HOST", default="127.0.0.1")
+ADGANG_SFTP_PORT = env.int("ADGANG_SFTP_PORT", default=2222)
+ADGANG_SFTP_HOST_KEY = env.str(
+    "ADGANG_SFTP_HOST_KEY", default=str(VAR_DIR / "sftp_host_ed25519_key")
+)
+# What all uploads in flight may hold together (memory and temporary files).
+ADGANG_SFTP_SPOOL_MAX_BYTES = env.int("ADGANG_SFTP_SPOOL_MAX_BYTES", default=2 * 1024**3)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -306,6 +317,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},  # one INFO line per glyph subset in every PDF
+        "asyncssh": {"level": "WARNING"},  # several INFO lines per SFTP connection
     },
 }
 FORM_RENDERER = "adgang.ui.forms.DKFDSFormRenderer"

@@ -31,11 +31,12 @@ def answers_200(url: str) -> bool:
 
 
 def start_portal(started, var_dir: Path) -> tuple[subprocess.Popen, str, list[int]]:
-    """Start runportal, wait until /readyz is 200; return it, its URL and its two children."""
+    """Start runportal, wait until /readyz is 200; return it, its URL and its three children
+    (web, worker and the SFTP intake)."""
     port = free_port()
     portal = started(
         [*MANAGE, "runportal", "--port", str(port)],
-        process_env(var_dir, ADGANG_HEARTBEAT_SECONDS="1"),
+        process_env(var_dir, ADGANG_HEARTBEAT_SECONDS="1", ADGANG_SFTP_PORT=str(free_port())),
         var_dir / "portal.log",
     )
     base = f"http://127.0.0.1:{port}"
@@ -43,7 +44,7 @@ def start_portal(started, var_dir: Path) -> tuple[subprocess.Popen, str, list[in
     wait_until(lambda: answers_200(f"{base}/healthz"), timeout=45, message=f"healthz: {log}")
     wait_until(lambda: answers_200(f"{base}/readyz"), timeout=30, message=f"readyz: {log}")
     children = children_of(portal.pid)
-    assert len(children) == 2, log.read_text()
+    assert len(children) == 3, log.read_text()
     return portal, base, children
 
 
@@ -65,6 +66,9 @@ def test_runportal_serves_the_portal_and_runs_a_worker(started, var_dir):
     commands = sorted(command_of(pid) for pid in children)
     assert "db_worker --no-reload" in commands[0]
     assert "runserver 127.0.0.1:" in commands[1]
+    assert commands[2].endswith("manage.py sftpserver ")
+    log = var_dir / "portal.log"
+    wait_until(lambda: "SFTP intake: sftp://127.0.0.1:" in log.read_text(), timeout=20)
     assert httpx.get(f"{base}/readyz", timeout=5).json()["checks"] == {
         "database": "ok",
         "worker": "ok",

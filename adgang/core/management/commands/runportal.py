@@ -1,8 +1,8 @@
 """`manage.py runportal`: the embedded default's web server **and** background worker.
 
-Used by `make run`. Starts `runserver` and `db_worker` as child processes, stops both on
-Ctrl-C (or SIGTERM, SIGHUP), and stops the other if one of them dies, so the portal never runs
-silently without its worker.
+Used by `make run`. Starts `runserver` and `db_worker` as child processes (and `sftpserver`,
+the SFTP intake, where `ADGANG_SFTP_ENABLED`), stops them all on Ctrl-C (or SIGTERM, SIGHUP),
+and stops the others if one of them dies, so the portal never runs silently without its worker.
 
 Each child runs in a process group of its own, so a Ctrl-C in the terminal reaches only this
 process, which passes it on exactly once. (Were the children in the terminal's group, they
@@ -40,6 +40,8 @@ class Command(BaseCommand):
             "worker": _start([*manage, "db_worker", "--no-reload"]),
             "web": _start([*manage, "runserver", f"{host}:{port}", "--noreload"]),
         }
+        if settings.ADGANG_SFTP_ENABLED:
+            children["sftp"] = _start([*manage, "sftpserver"])
         self.stdout.write(
             self.style.SUCCESS(f"Administrativ Adgang: http://{host}:{port}/login/ (Ctrl-C stops)")
         )
