@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Query
+from ninja import Query, Status
 
 from adgang.messaging.api.auth import receiver_auth
 from adgang.messaging.api.errors import MESSAGE_NOT_FOUND, ApiError
@@ -126,7 +126,7 @@ def memos_delete(request: HttpRequest, id: uuid.UUID):
         pull.pull_delete(request.auth, id)
     except pull.NotFound:
         raise _not_found() from None
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -155,4 +155,4 @@ def memos_receipt(request: HttpRequest, id: uuid.UUID, receipt: BusinessReceipt)
     if isinstance(result, Refusal):
         return JsonResponse(result.as_json(), status=result.status)
     # The receipt now belongs to the sender system: its id is of no use to the receiver.
-    return 201, {**receipt_out(result), "receiptId": None}
+    return Status(201, {**receipt_out(result), "receiptId": None})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Query
+from ninja import Query, Status
 
 from adgang.core import clock
 from adgang.messaging.api import upload
@@ -27,6 +27,7 @@ from adgang.messaging.api.sender_receipts import receipt_delete, receipt_of, rec
 from adgang.messaging.models import ReceiptStatus
 
 TAG = ["Sending"]
+SERVICE_UNAVAILABLE_STATUS = 503
 MAX_PAGE_SIZE = 1000
 MAX_PAGE = 10_000_000
 ERRORS = {400: ErrorMessage, 401: ErrorMessage, 403: ErrorMessage}
@@ -100,26 +101,34 @@ send again later.
 """
 
 
-def _refusal_response(refusal) -> JsonResponse:
+def _refusal_response(request: HttpRequest, refusal) -> JsonResponse:
+    """The service's ErrorMessage; a 503 (a register or the store is down) is a Receipt, as
+    NGDP-API.md has it, so the sender knows to send again."""
+    if refusal.status == SERVICE_UNAVAILABLE_STATUS:
+        return _unavailable_receipt(request, refusal.code, refusal.message)
     return JsonResponse(refusal.as_json(), status=refusal.status)
 
 
-def unavailable_response(request: HttpRequest) -> JsonResponse:
-    """503 while the database is down: a Receipt for an upload, else an ErrorMessage."""
-    message = "The service is temporarily unavailable; send again later."
-    if request.method != "POST" or not request.path.rstrip("/").endswith("/memos"):
-        return error_response(503, SERVICE_UNAVAILABLE, message)
+def _unavailable_receipt(request: HttpRequest, code: str, message: str) -> JsonResponse:
     body = {
         "receiptId": None,
         "transmissionId": None,
         "messageUUID": request.GET.get("memo-message-uuid") or None,
         "messageId": None,
-        "errorCode": SERVICE_UNAVAILABLE,
+        "errorCode": code,
         "errorMessage": message,
         "timeStamp": clock.now().isoformat(),
         "receiptStatus": ReceiptStatus.NOT_ALLOWED,
     }
-    return JsonResponse(body, status=503)
+    return JsonResponse(body, status=SERVICE_UNAVAILABLE_STATUS)
+
+
+def unavailable_response(request: HttpRequest) -> JsonResponse:
+    """503 while the database is down: a Receipt for an upload, else an ErrorMessage."""
+    message = "The service is temporarily unavailable; send again later."
+    if request.method == "POST" and request.path.rstrip("/").endswith("/memos"):
+        return _unavailable_receipt(request, SERVICE_UNAVAILABLE, message)
+    return error_response(SERVICE_UNAVAILABLE_STATUS, SERVICE_UNAVAILABLE, message)
 
 
 @router.post(
@@ -156,8 +165,8 @@ def _single_submit(request: HttpRequest, query_uuid: str | None):
     content = upload.body_read(request, upload.SINGLE_MAX_BYTES)
     result = message_submit(system=request.auth, content=content, query_uuid=query_uuid)
     if isinstance(result, Refusal):
-        return _refusal_response(result)
-    return 201, receipt_out(result)
+        return _refusal_response(request, result)
+    return Status(201, receipt_out(result))
 
 
 def _bulk_submit(request: HttpRequest, archive: bytes):
@@ -166,15 +175,18 @@ def _bulk_submit(request: HttpRequest, archive: bytes):
 
     result = bulk_submit(system=request.auth, archive=archive)
     if isinstance(result, Refusal):
-        return _refusal_response(result)
-    return 201, {
-        "receiptId": None,
-        "transmissionId": result.transmission_id,
-        "messageUUID": None,
-        "messageId": None,
-        "timeStamp": clock.now(),
-        "receiptStatus": ReceiptStatus.RECEIVED,
-    }
+        return _refusal_response(request, result)
+    return Status(
+        201,
+        {
+            "receiptId": None,
+            "transmissionId": result.transmission_id,
+            "messageUUID": None,
+            "messageId": None,
+            "timeStamp": clock.now(),
+            "receiptStatus": ReceiptStatus.RECEIVED,
+        },
+    )
 
 
 @router.get(
@@ -232,4 +244,4 @@ def receipts_get(request: HttpRequest, id: uuid.UUID, delete: bool = False):
 )
 def receipts_delete(request: HttpRequest, id: uuid.UUID):
     receipt_delete(request.auth, id)
-    return 204, None
+    return Status(204, None)
