@@ -26,7 +26,7 @@ RECEIVER_EXPECTED = [
 ]
 
 
-@pytest.mark.parametrize(("done", "offset"), enumerate(RECEIVER_EXPECTED))
+@pytest.mark.parametrize(("done", "offset"), list(enumerate(RECEIVER_EXPECTED)))
 def test_receiver_attempt_after_n_done_is_at_its_offset(done, offset):
     assert next_attempt_at(DeliveryPhase.RECEIVER, done, FIRST) == FIRST + offset
 
@@ -44,7 +44,7 @@ def test_after_the_first_day_attempts_are_daily_up_to_7_days():
     assert daily == [day * 24 * H for day in range(1, 8)]
 
 
-@pytest.mark.parametrize(("done", "offset"), enumerate([timedelta(0), 4 * H, 24 * H]))
+@pytest.mark.parametrize(("done", "offset"), list(enumerate([timedelta(0), 4 * H, 24 * H])))
 def test_primary_attempt_after_n_done_is_at_its_offset(done, offset):
     assert next_attempt_at(DeliveryPhase.PRIMARY, done, FIRST) == FIRST + offset
 
