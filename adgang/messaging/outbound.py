@@ -134,17 +134,17 @@ def post(url: str, *, files=None, json=None) -> Outcome:
             finally:
                 response.close()
     except httpx.TimeoutException:
-        return Outcome(ok=False, error="Modtagersystemet svarede ikke i tide (timeout).")
+        return Outcome(ok=False, error="Systemet svarede ikke i tide (timeout).")
     except TimeoutError as error:
         return Outcome(ok=False, error=str(error))
     except httpx.HTTPError as error:
-        return Outcome(ok=False, error=f"Forbindelsen til modtagersystemet fejlede: {error}")
+        return Outcome(ok=False, error=f"Forbindelsen til systemet fejlede: {error}")
     if 200 <= response.status_code < 300:
         return Outcome(ok=True, status=response.status_code)
     return Outcome(
         ok=False,
         status=response.status_code,
-        error=f"Modtagersystemet svarede HTTP {response.status_code}.",
+        error=f"Systemet svarede HTTP {response.status_code}.",
     )
 
 
@@ -154,6 +154,6 @@ def _drain(response: httpx.Response, deadline: float) -> None:
     for chunk in response.iter_raw():
         read += len(chunk)
         if time.monotonic() > deadline:
-            raise TimeoutError("Modtagersystemet svarede ikke færdigt i tide (timeout).")
+            raise TimeoutError("Systemet svarede ikke færdigt i tide (timeout).")
         if read >= MAX_ANSWER_BYTES:
             break

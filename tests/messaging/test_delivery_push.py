@@ -101,11 +101,11 @@ def test_a_delivered_message_is_not_sent_again(personas, receiver, sender):
 @pytest.mark.parametrize(
     ("mode", "error"),
     [
-        (FAIL_500, "Modtagersystemet svarede HTTP 500."),
-        (FAIL_429, "Modtagersystemet svarede HTTP 429."),
-        (REDIRECT, "Modtagersystemet svarede HTTP 302."),
-        (SLOW, "Modtagersystemet svarede ikke i tide (timeout)."),
-        (DRIP, "Modtagersystemet svarede ikke færdigt i tide (timeout)."),
+        (FAIL_500, "Systemet svarede HTTP 500."),
+        (FAIL_429, "Systemet svarede HTTP 429."),
+        (REDIRECT, "Systemet svarede HTTP 302."),
+        (SLOW, "Systemet svarede ikke i tide (timeout)."),
+        (DRIP, "Systemet svarede ikke færdigt i tide (timeout)."),
     ],
 )
 def test_a_failing_receiver_gives_a_failed_attempt_due_again_in_15_minutes(
@@ -152,7 +152,7 @@ def test_a_connection_reset_is_a_failed_attempt(personas, receiver, sender):
 
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.PENDING
-    assert delivery.last_error.startswith("Forbindelsen til modtagersystemet fejlede:")
+    assert delivery.last_error.startswith("Forbindelsen til systemet fejlede:")
     assert MessageEvent.objects.get(message=message).event == (
         EventTag.SENT_TO_RECIPIENT_SYSTEM_FAILED
     )
@@ -166,7 +166,7 @@ def test_a_closed_port_is_a_failed_attempt(personas, receiver, sender):
 
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.PENDING
-    assert delivery.last_error.startswith("Forbindelsen til modtagersystemet fejlede:")
+    assert delivery.last_error.startswith("Forbindelsen til systemet fejlede:")
 
 
 def test_an_untrusted_certificate_is_a_failed_attempt(
