@@ -78,9 +78,14 @@ def message_submit(
     query_uuid: str | None,
     transmission_id: uuid.UUID | None = None,
     now: datetime | None = None,
+    receipt_push: str = ReceiptPush.SENT,
 ) -> Receipt | Refusal:
     """Accept one MeMo message from `system` (SPEC §13): the technical receipt, or a Refusal
-    with nothing stored."""
+    with nothing stored.
+
+    The receipt is SENT: the answer to the upload carries it. A bulk member's receipt is not
+    in any answer, so `bulk_submit` passes PULL or PENDING (see `receipt_push_for`).
+    """
     now = now or clock_now()
     try:
         memo = memo_parse(content, max_bytes=MAX_MESSAGE_BYTES)
@@ -97,6 +102,7 @@ def message_submit(
                     recipient=recipient,
                     transmission_id=transmission_id or uuid.uuid4(),
                     now=now,
+                    push=receipt_push,
                 )
         except IntegrityError:
             # Lost a race with the same messageUUID submitted at the same time.
@@ -212,6 +218,7 @@ def _store(
     recipient: _Recipient,
     transmission_id: uuid.UUID,
     now: datetime,
+    push: str,
 ) -> Receipt:
     message = _message_create(
         memo, content=content, system=system, recipient=recipient, tid=transmission_id, now=now
@@ -228,7 +235,8 @@ def _store(
         message_uuid=str(message.message_uuid),
         receipt_status=ReceiptStatus.RECEIVED,
         time_stamp=now,
-        push=ReceiptPush.SENT,  # the HTTP answer (or the SFTP receipt file) carries it
+        push=push,
+        next_push_at=now if push == ReceiptPush.PENDING else None,
     )
     event_record(
         tag=EventTag.TECHNICAL_RECEIPT_SENT,

@@ -73,7 +73,7 @@ def receipt_for_sender(
     REST PUSH senders with a receipt endpoint get it POSTed (push PENDING, due now); every
     other sender pulls it (REST PULL: GET /receipts/, SFTP: the receipts folder).
     """
-    pushed = system.protocol == Protocol.REST_PUSH and bool(system.receipt_endpoint)
+    push = receipt_push_for(system)
     if transmission_id is None:
         transmission_id = message.transmission_id if message is not None else uuid.uuid4()
     if message is not None and not message_uuid:
@@ -88,9 +88,17 @@ def receipt_for_sender(
         error_message=error_message,
         receipt_status=status,
         time_stamp=now,
-        push=ReceiptPush.PENDING if pushed else ReceiptPush.PULL,
-        next_push_at=now if pushed else None,
+        push=push,
+        next_push_at=now if push == ReceiptPush.PENDING else None,
     )
+
+
+def receipt_push_for(system: MailSystem) -> str:
+    """PENDING (POSTed by the receipts worker) for REST PUSH senders with a receipt endpoint,
+    else PULL."""
+    if system.protocol == Protocol.REST_PUSH and system.receipt_endpoint:
+        return ReceiptPush.PENDING
+    return ReceiptPush.PULL
 
 
 def message_route(message: Message, *, now: datetime) -> None:
