@@ -13,14 +13,17 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Query, Status
 
 from adgang.messaging.api.auth import receiver_auth
-from adgang.messaging.api.errors import MESSAGE_NOT_FOUND, ApiError
+from adgang.messaging.api.errors import MESSAGE_NOT_FOUND, SUBSCRIPTION_NOT_FOUND, ApiError
 from adgang.messaging.api.router import router
 from adgang.messaging.api.schemas import (
     BusinessReceipt,
     ErrorMessage,
     MemoPage,
     Receipt,
+    Subscription,
+    SubscriptionRequest,
     receipt_out,
+    subscription_out,
 )
 
 TAG = ["Receiving"]
@@ -156,3 +159,63 @@ def memos_receipt(request: HttpRequest, id: uuid.UUID, receipt: BusinessReceipt)
         return JsonResponse(result.as_json(), status=result.status)
     # The receipt now belongs to the sender system: its id is of no use to the receiver.
     return Status(201, {**receipt_out(result), "receiptId": None})
+
+
+SUBSCRIPTIONS = "/organisations/subscriptions/"
+
+
+@router.post(
+    SUBSCRIPTIONS,
+    auth=receiver_auth,
+    tags=TAG,
+    summary="Subscribe to notifications (REST PUBLISH/SUBSCRIBE)",
+    description=(
+        "Digital Post POSTs to `notificationUrl` (https) when a message becomes available to "
+        "the calling REST_PUBLISH_SUBSCRIBE system, which then pulls it with GET /memos/. "
+        "Other receiver systems: 403 `system.protocol.not.allowed`. At most 10 per system."
+    ),
+    response={201: Subscription, **ERRORS},
+)
+def subscriptions_create(request: HttpRequest, subscription: SubscriptionRequest):
+    from adgang.messaging.errors import Refusal
+    from adgang.messaging.subscriptions import subscription_create
+
+    result = subscription_create(
+        request.auth,
+        notification_url=subscription.notificationUrl,
+        operations=tuple(subscription.subscriptionOperations),
+    )
+    if isinstance(result, Refusal):
+        return JsonResponse(result.as_json(), status=result.status)
+    return Status(201, subscription_out(result))
+
+
+@router.get(
+    SUBSCRIPTIONS,
+    auth=receiver_auth,
+    tags=TAG,
+    summary="List your subscriptions",
+    response={200: list[Subscription], **ERRORS},
+)
+def subscriptions_list(request: HttpRequest):
+    from adgang.messaging.subscriptions import subscription_list
+
+    return [subscription_out(row) for row in subscription_list(request.auth)]
+
+
+@router.delete(
+    SUBSCRIPTIONS + "{id}",
+    auth=receiver_auth,
+    tags=TAG,
+    summary="Delete a subscription",
+    description="Another system's subscription answers 404 `subscription.not.found`.",
+    response={204: None, 404: ErrorMessage, **ERRORS},
+)
+def subscriptions_delete(request: HttpRequest, id: uuid.UUID):
+    from adgang.messaging.subscriptions import SubscriptionNotFound, subscription_delete
+
+    try:
+        subscription_delete(request.auth, id)
+    except SubscriptionNotFound:
+        raise ApiError(404, SUBSCRIPTION_NOT_FOUND, "No such subscription.") from None
+    return Status(204, None)

@@ -136,7 +136,11 @@ class MemoPage(Schema):
 
 
 class SubscriptionRequest(Schema):
-    """REST PUBLISH/SUBSCRIBE: where to notify that messages are ready to pull."""
+    """REST PUBLISH/SUBSCRIBE: where to notify that messages are ready to pull.
+
+    `subscriptionOperations` ⊆ {MEMO_AVAILABLE}. `senderSystemId` and
+    `organisationSubscriptions` are accepted for NgDP clients but do not filter: every message
+    that becomes available to the system is notified."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -163,7 +167,7 @@ class Subscription(Schema):
     subscriptionOperations: list[str] = []
     senderSystemId: uuid.UUID | None = None
     organisationSubscriptions: list[str] = []
-    createdAt: datetime | None = None
+    createdAt: datetime
 
 
 def receipt_out(receipt) -> dict:
@@ -177,4 +181,16 @@ def receipt_out(receipt) -> dict:
         "errorMessage": receipt.error_message or None,
         "timeStamp": receipt.time_stamp,
         "receiptStatus": receipt.receipt_status,
+    }
+
+
+def subscription_out(subscription) -> dict:
+    """A stored `messaging.Subscription` in NgDP's subscription shape."""
+    return {
+        "id": subscription.pk,
+        "notificationUrl": subscription.notification_url,
+        "subscriptionOperations": list(subscription.operations),
+        "senderSystemId": None,
+        "organisationSubscriptions": [],
+        "createdAt": subscription.created_at,
     }
