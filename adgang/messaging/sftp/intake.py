@@ -18,6 +18,7 @@ from datetime import datetime
 
 from django.db import close_old_connections, connections
 
+from adgang.messaging.bulk import MAX_ARCHIVE_BYTES, bulk_submit
 from adgang.messaging.errors import Refusal
 from adgang.messaging.ingest import MAX_MESSAGE_BYTES, message_submit
 from adgang.messaging.models import Receipt
@@ -31,8 +32,6 @@ BULK = "bulk"
 # Longest suffix first: "a.tar.lzma" is an archive by ".tar.lzma", not merely ".lzma".
 SUFFIXES = ((".tar.lzma", BULK), (".tar.xz", BULK), (".lzma", BULK), (".xml", MESSAGE))
 ACCEPTED_NAMES = "*.xml, *.tar.lzma, *.tar.xz, *.lzma"
-# A bulk archive holds many messages; the API's body limit for it is the same.
-MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024
 
 
 def upload_kind(name: str) -> str | None:
@@ -46,13 +45,7 @@ def upload_kind(name: str) -> str | None:
 
 def upload_limit(kind: str) -> int:
     """The largest upload of this kind, in bytes (the sender API's limits)."""
-    return MAX_MESSAGE_BYTES if kind == MESSAGE else _archive_limit()
-
-
-def _archive_limit() -> int:
-    from adgang.messaging import bulk  # the ingest helper's module; its limit when it has one
-
-    return getattr(bulk, "MAX_ARCHIVE_BYTES", MAX_ARCHIVE_BYTES)
+    return MAX_MESSAGE_BYTES if kind == MESSAGE else MAX_ARCHIVE_BYTES
 
 
 def upload_process(
@@ -66,8 +59,6 @@ def upload_process(
     if kind == MESSAGE:
         result = message_submit(system=system, content=content, query_uuid=None, now=now)
     else:
-        from adgang.messaging.bulk import bulk_submit
-
         result = bulk_submit(system=system, archive=content, now=now)
     if isinstance(result, Refusal):
         receipt = upload_refused(system=system, refusal=result, content=content, now=now)
