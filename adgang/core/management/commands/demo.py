@@ -11,6 +11,7 @@ DEMO_STEPS = (
     "adgang.accounts.demo.load",
     "adgang.systems.demo.load",
     "adgang.contacts.demo.load",
+    "adgang.messaging.demo.load",
 )
 
 

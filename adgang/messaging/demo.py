@@ -1,0 +1,201 @@
+"""Demo data of the Digital Post core (SPEC §15 `manage.py demo`, SPEC §13).
+
+Runs after `adgang.contacts.demo` (its contact points route the demo traffic). Idempotent:
+the receiver system, its contact point, the exemption and the NemSMS registrations are found
+by name or number, and the traffic (`demo_traffic`) is made only once.
+
+What it makes:
+- "Demo-modtager", Kommune A's REST PUSH receiver on https://127.0.0.1:8443/digitalpost/modtag,
+  which `manage.py demo_receiver` serves; its id and API key go to `var/demo-receiver.json`
+  (mode 0600), and the development certificate to `var/demo-tls/` (the portal trusts it
+  through `ADGANG_OUTBOUND_CA_FILE`). Files are written only when the transaction commits,
+  so a rolled-back demo (a test) leaves the disk alone.
+- A contact point "Digital Post til fagsystemet" attached to it.
+- An exempt citizen (Karen Sørensen, emigrated) and NemSMS registrations: Mette Hansen
+  confirmed, Freja Andersen still pending (so a NemSMS to her fails).
+- Four months of traffic (`demo_traffic.load`).
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+
+from adgang.accounts import demo as accounts_demo
+from adgang.accounts.models import Membership, Organisation
+from adgang.audit.models import Subject
+from adgang.audit.services import Actor, action_record
+from adgang.contacts import selectors as contact_selectors
+from adgang.contacts.models import ContactPoint, Target
+from adgang.contacts.services import PointSpec, point_create
+from adgang.core.clock import now as clock_now
+from adgang.core.clock import today
+from adgang.core.devtls import self_signed_certificate
+from adgang.exemptions.models import Exemption, ExemptionIdType, ExemptionReason
+from adgang.messaging import demo_traffic
+from adgang.messaging.demo_receiver import (
+    credentials_path,
+    credentials_read,
+    credentials_write,
+    tls_directory,
+)
+from adgang.nemsms.models import NemSmsIdType, NemSmsRegistration, NemSmsState
+from adgang.registers import demo as register_demo
+from adgang.systems.models import MailSystem, Protocol
+from adgang.systems.services import Activation, SystemSpec, system_create, system_renew_api_key
+
+RECEIVER_NAME = "Demo-modtager"
+RECEIVER_HOST, RECEIVER_PORT = "127.0.0.1", 8443
+RECEIVER_ENDPOINT = f"https://{RECEIVER_HOST}:{RECEIVER_PORT}/digitalpost/modtag"
+RECEIVER_POINT = "Digital Post til fagsystemet"
+EXEMPT_CITIZEN = register_demo.CITIZEN_ABROAD
+NEMSMS_CITIZEN = register_demo.CITIZEN
+NEMSMS_PENDING_CITIZEN = register_demo.CITIZEN_YOUNG
+ADMIN_RID = "1001"  # Alice: Systemadministrator and Kontaktstrukturadministrator of Kommune A
+CASEWORKER_RID = "1002"  # Bob: Borgerservicemedarbejder of Kommune A
+
+
+def kommune_a() -> Organisation:
+    return Organisation.objects.get(cvr=accounts_demo.ORGANISATIONS["A"][0])
+
+
+def _alice(rid: str = ADMIN_RID) -> Actor:
+    membership = Membership.objects.select_related("organisation").get(
+        organisation__cvr=accounts_demo.ORGANISATIONS["A"][0], rid=rid
+    )
+    return Actor(membership.actor_id, membership.organisation.cvr, membership.rid)
+
+
+def demo_receiver_system() -> MailSystem | None:
+    return MailSystem.objects.alive().filter(organisation=kommune_a(), name=RECEIVER_NAME).first()
+
+
+def _receiver_connect() -> tuple[MailSystem, str, int]:
+    """The demo receiver system, created once, and its API key; a key the credentials file
+    does not hold is renewed (the secret is never stored anywhere else)."""
+    system = demo_receiver_system()
+    made = 0
+    if system is None:
+        created = system_create(
+            actor=_alice(),
+            organisation=kommune_a(),
+            spec=SystemSpec(
+                name=RECEIVER_NAME,
+                supplier_name="Administrativ Adgang (demo)",
+                is_receiver=True,
+                protocol=Protocol.REST_PUSH,
+                # It calls the portal from this machine to send its business receipts.
+                allowed_ips=("127.0.0.1", "::1"),
+                endpoint=RECEIVER_ENDPOINT,
+                activation=Activation.NOW,
+                contact_name="Demo-modtageren",
+                contact_email="demo-modtager@kommune-a.example",
+                contact_phone="89 40 20 00",
+            ),
+        )
+        system, api_key, made = created.system, created.api_key, 1
+    else:
+        stored = credentials_read(credentials_path()) or {}
+        if stored.get("system_id") == str(system.pk) and stored.get("api_key"):
+            return system, stored["api_key"], made
+        api_key = system_renew_api_key(actor=_alice(), system=system)
+    data = {"system_id": str(system.pk), "api_key": api_key, "endpoint": RECEIVER_ENDPOINT}
+    transaction.on_commit(lambda: credentials_write(credentials_path(), data))
+    return system, api_key, made
+
+
+def _receiver_point(system: MailSystem) -> int:
+    organisation = kommune_a()
+    if contact_selectors.points_of(organisation).filter(name=RECEIVER_POINT).exists():
+        return 0
+    point_create(
+        actor=_alice(),
+        organisation=organisation,
+        spec=PointSpec(
+            name=RECEIVER_POINT,
+            description="Post, der leveres til demo-modtageren (REST PUSH).",
+            targets=(Target.CITIZEN, Target.COMPANY, Target.AUTHORITY),
+            keywords=("demo", "fagsystem"),
+            system_id=system.pk,
+            active=True,
+        ),
+    )
+    return 1
+
+
+def receiver_point() -> ContactPoint:
+    return contact_selectors.points_of(kommune_a()).get(name=RECEIVER_POINT)
+
+
+def _exemption(actor: Actor) -> int:
+    """Karen Sørensen emigrated and is exempt: only mandatory post reaches her (SPEC §6)."""
+    cpr = EXEMPT_CITIZEN.cpr
+    if Exemption.objects.filter(id_type=ExemptionIdType.CPR, number=cpr).exists():
+        return 0
+    exemption = Exemption.objects.create(
+        id_type=ExemptionIdType.CPR,
+        number=cpr,
+        reason=ExemptionReason.EMIGRATION,
+        forward_unopened_post=False,
+        effective_from=today() - timedelta(days=200),
+        organisation=kommune_a(),
+    )
+    action_record(
+        actor=actor,
+        organisation=exemption.organisation,
+        subject=Subject.FRITAGELSE,
+        event="Fritaget",
+        object_id=exemption.pk,
+        object_name=EXEMPT_CITIZEN.name,
+        concerns=cpr,
+        reason=ExemptionReason.EMIGRATION.label,
+    )
+    return 1
+
+
+def _nemsms(actor: Actor) -> int:
+    made = 0
+    wanted = (
+        (NEMSMS_CITIZEN, "+4520304050", NemSmsState.ACTIVE),
+        (NEMSMS_PENDING_CITIZEN, "+4521222324", NemSmsState.PENDING),
+    )
+    for person, phone, state in wanted:
+        if NemSmsRegistration.objects.filter(id_type=NemSmsIdType.CPR, number=person.cpr).exists():
+            continue
+        at = clock_now() - timedelta(days=150)
+        registration = NemSmsRegistration.objects.create(
+            id_type=NemSmsIdType.CPR,
+            number=person.cpr,
+            phone=phone,
+            state=state,
+            confirmed_at=at if state == NemSmsState.ACTIVE else None,
+            organisation=kommune_a(),
+            created_at=at,
+        )
+        action_record(
+            actor=actor,
+            organisation=registration.organisation,
+            subject=Subject.NEMSMS,
+            event="Tilmeldt",
+            object_id=registration.pk,
+            object_name=person.name,
+            concerns=person.cpr,
+            field="Telefonnummer",
+            after=phone,
+        )
+        made += 1
+    return made
+
+
+def load() -> dict[str, int]:
+    with transaction.atomic():
+        # The certificate first: the demo receiver serves it and the portal trusts it.
+        transaction.on_commit(lambda: self_signed_certificate(tls_directory()))
+        system, api_key, receivers = _receiver_connect()
+        made = {
+            "receiver": receivers,
+            "points": _receiver_point(system),
+            "exemptions": _exemption(_alice(CASEWORKER_RID)),
+            "nemsms": _nemsms(_alice(CASEWORKER_RID)),
+        }
+        made.update(demo_traffic.load(receiver_key=api_key))
+    return made
