@@ -308,3 +308,57 @@ def test_the_home_directory_shows_in_and_receipts(intake, sender, work):
 
     assert result.returncode == 0, result.stderr
     assert listed(result.stdout) == {"in", "receipts"}
+
+
+def test_a_corrupt_bulk_archive_gives_an_invalid_receipt_and_stores_nothing(intake, sender, work):
+    system, _ = sender
+    (work / "post.tar.xz").write_bytes(b"not an archive at all")
+
+    result = run(intake, sender, work, "put post.tar.xz /in/post.tar.xz")
+
+    assert result.returncode == 0, result.stderr
+    assert not Message.objects.exists()
+    receipt = receipts_of(system).get()
+    assert (receipt.receipt_status, receipt.error_code) == (
+        ReceiptStatus.INVALID,
+        "bulk.archive.invalid",
+    )
+
+
+def test_uploads_beyond_the_spool_budget_are_refused(settings, sender, work, tmp_path):
+    settings.ADGANG_SFTP_HOST_KEY = str(tmp_path / "host_key")
+    settings.ADGANG_SFTP_SPOOL_MAX_BYTES = 1000
+    (work / "brev.xml").write_bytes(memo_xml(files=(("brev.pdf", b"x" * 5000),)))
+    server = IntakeThread().start()
+    try:
+        result = run(server, sender, work, "put brev.xml /in/brev.xml")
+    finally:
+        server.stop()
+
+    assert result.returncode != 0
+    assert not Message.objects.exists()
+    assert not Receipt.objects.exists()
+
+
+def test_another_systems_receipt_cannot_be_read_or_removed(intake, personas, sender, work):
+    system, _ = sender
+    (work / "brev.xml").write_bytes(memo_xml())
+    run(intake, sender, work, "put brev.xml /in/brev.xml")
+    receipt = receipts_of(system).get()
+    other_key, other_public = key_pair(work, "other")
+    other = create(
+        personas.maja, SENDER, Protocol.SFTP, allowed_ips=(LOCALHOST,), ssh_public_key=other_public
+    ).system
+
+    listing = run(intake, (other, other_key), work, "ls -1 /receipts")
+    fetched = run(intake, (other, other_key), work, f"get /receipts/{receipt.pk}.json")
+    removed = run(intake, (other, other_key), work, f"rm /receipts/{receipt.pk}.json")
+
+    assert listing.returncode == 0, listing.stderr
+    assert listed(listing.stdout) == set()
+    assert fetched.returncode != 0
+    assert "not found" in fetched.stderr.lower()
+    assert removed.returncode != 0
+    receipt.refresh_from_db()
+    assert receipt.deleted_at is None
+    assert not (work / f"{receipt.pk}.json").exists()

@@ -38,8 +38,8 @@ def upload_kind(name: str) -> str | None:
     """MESSAGE or BULK by the file name's suffix (any case), None for any other name."""
     lowered = name.lower()
     for suffix, kind in SUFFIXES:
-        if lowered.endswith(suffix) and len(lowered) > len(suffix):
-            return kind
+        if lowered.endswith(suffix):
+            return kind if len(lowered) > len(suffix) else None  # a name, not just a suffix
     return None
 
 
