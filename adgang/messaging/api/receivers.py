@@ -195,6 +195,7 @@ def subscriptions_create(request: HttpRequest, subscription: SubscriptionRequest
     auth=receiver_auth,
     tags=TAG,
     summary="List your subscriptions",
+    description="The calling system's subscriptions, oldest first.",
     response={200: list[Subscription], **ERRORS},
 )
 def subscriptions_list(request: HttpRequest):

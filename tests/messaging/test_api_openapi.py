@@ -1,0 +1,147 @@
+"""The API's contract (SPEC §15 "Machine API": OpenAPI at /apis/v1/openapi.json; NGDP-API.md):
+every operation documented with Basic security, NgDP's Receipt and ErrorMessage with
+examples, and every error — unknown path, wrong method, database down — in NgDP's shape."""
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+from django.urls import resolve
+
+from adgang.accounts.access import ACCESS_ATTRIBUTE
+from adgang.messaging import ingest
+from tests.support.messaging_api import API, api_client, assert_error, memo_post
+from tests.support.messaging_core import memo_xml, sender_system
+from tests.support.messaging_ingest import store_counts
+
+NGDP_OPERATIONS = {
+    ("post", "/apis/v1/memos/"),
+    ("get", "/apis/v1/memos/"),
+    ("get", "/apis/v1/memos/{id}"),
+    ("delete", "/apis/v1/memos/{id}"),
+    ("post", "/apis/v1/memos/{id}/receipt"),
+    ("get", "/apis/v1/receipts/"),
+    ("get", "/apis/v1/receipts/{id}"),
+    ("delete", "/apis/v1/receipts/{id}"),
+    ("post", "/apis/v1/organisations/subscriptions/"),
+    ("get", "/apis/v1/organisations/subscriptions/"),
+    ("delete", "/apis/v1/organisations/subscriptions/{id}"),
+}
+
+
+@pytest.fixture(scope="module")
+def document():
+    response = Client().get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def _operations(document):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            yield method, path, operation
+
+
+def test_openapi_names_the_api_and_ngdp_version(document):
+    assert document["info"]["title"] == "Administrativ Adgang – Digital Post API"
+    assert document["info"]["version"] == "1.68.0"
+
+
+def test_openapi_has_exactly_the_ngdp_operations_we_implement(document):
+    assert {(method, path) for method, path, _ in _operations(document)} == NGDP_OPERATIONS
+
+
+def test_every_operation_is_documented_and_needs_basic_auth(document):
+    schemes = document["components"]["securitySchemes"]
+    assert list(schemes.values()) == [{"type": "http", "scheme": "basic"}]
+    for method, path, operation in _operations(document):
+        assert operation.get("summary"), (method, path)
+        assert operation.get("description"), (method, path)
+        assert operation["security"] == [{name: []} for name in schemes], (method, path)
+        assert "401" in operation["responses"], (method, path)
+
+
+def test_receipt_and_error_message_have_ngdp_fields_and_examples(document):
+    schemas = document["components"]["schemas"]
+    receipt, error = schemas["Receipt"], schemas["ErrorMessage"]
+    assert {
+        "transmissionId",
+        "messageUUID",
+        "messageId",
+        "errorCode",
+        "errorMessage",
+        "timeStamp",
+        "receiptStatus",
+    } <= set(receipt["properties"])
+    assert set(error["properties"]) == {"code", "message", "fieldErrors"}
+    assert receipt["examples"] and error["examples"]
+    assert set(schemas["FieldError"]["properties"]) == {
+        "resource",
+        "field",
+        "code",
+        "message",
+        "rejectedValue",
+    }
+
+
+def test_upload_documents_every_accepted_media_type(document):
+    body = document["paths"]["/apis/v1/memos/"]["post"]["requestBody"]["content"]
+
+    assert set(body) == {"application/xml", "text/xml", "application/x-lzma", "multipart/form-data"}
+    assert "<memo:Message" in body["application/xml"]["example"]
+
+
+def test_there_is_no_docs_page_that_would_need_external_scripts(db):
+    assert_error(Client().get(f"{API}/docs"), 404, "resource.not.found")
+
+
+@pytest.mark.parametrize("path", ["/", "/nothing-here", "/memos", "/apis/v2/"])
+def test_unknown_path_under_the_api_answers_an_error_message(db, path):
+    assert_error(Client().get(f"{API}{path}"), 404, "resource.not.found")
+
+
+def test_wrong_method_answers_405_with_allow(db):
+    response = Client().put(f"{API}/memos/")
+
+    assert_error(response, 405, "method.not.allowed")
+    assert set(response["Allow"].split(", ")) == {"GET", "POST"}
+
+
+def test_api_views_declare_system_access_for_the_rights_meta_test():
+    """They authenticate systems, not people: no login, no rights (see api/__init__.py)."""
+    access = getattr(resolve(f"{API}/memos/").func, ACCESS_ATTRIBUTE)
+
+    assert access.login is False
+    assert access.rights == ()
+
+
+def test_database_down_during_an_upload_answers_503_with_a_receipt(personas, monkeypatch):
+    _, auth = sender_system(personas.alice)
+    before = store_counts()
+
+    def database_down(**kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(ingest, "message_submit", database_down)
+    content = memo_xml()
+
+    response = memo_post(api_client(), auth, content)
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["receiptStatus"] == "NOT_ALLOWED"
+    assert body["errorCode"] == "service.unavailable"
+    assert body["messageId"] is None
+    assert store_counts() == before
+
+
+def test_database_down_elsewhere_answers_503_error_message(personas, monkeypatch):
+    _, auth = sender_system(personas.alice)
+
+    def database_down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("adgang.messaging.api.auth.authenticate_system", database_down)
+
+    response = api_client().get(f"{API}/receipts/", HTTP_AUTHORIZATION=auth)
+
+    assert_error(response, 503, "service.unavailable")
