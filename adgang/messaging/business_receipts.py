@@ -18,6 +18,7 @@ import uuid
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
 from adgang.core.clock import now as clock_now
 from adgang.messaging.errors import Refusal
@@ -57,9 +58,12 @@ def _delivery_to(system: MailSystem, message_id) -> Delivery | None:
         key = uuid.UUID(str(message_id))
     except ValueError:
         return None
+    # A REST PUSH receiver gets only the MeMo, so it may name the message by its messageUUID
+    # (unique on the platform) instead of our messageId.
     return (
         Delivery.objects.select_related("message", "message__sender_system")
-        .filter(message_id=key, system=system, state__in=_DELIVERED)
+        .filter(Q(message_id=key) | Q(message__message_uuid=key))
+        .filter(system=system, state__in=_DELIVERED)
         .first()
     )
 
