@@ -5,12 +5,14 @@ The server's threads use their own database connections, so these tests commit
 (`transaction=True`).
 """
 
+import asyncio
 import io
 import json
 import lzma
 import tarfile
 import uuid
 
+import asyncssh
 import pytest
 
 from adgang.messaging.events import EventTag
@@ -362,3 +364,31 @@ def test_another_systems_receipt_cannot_be_read_or_removed(intake, personas, sen
     receipt.refresh_from_db()
     assert receipt.deleted_at is None
     assert not (work / f"{receipt.pk}.json").exists()
+
+
+def test_an_upload_the_client_never_closes_is_not_submitted(intake, sender, work):
+    system, key_file = sender
+    dropped_uuid, later_uuid = str(uuid.uuid4()), str(uuid.uuid4())
+
+    async def upload_and_drop() -> None:
+        connection = await asyncssh.connect(
+            "127.0.0.1",
+            intake.port,
+            username=system.ssh_username,
+            client_keys=[str(key_file)],
+            known_hosts=None,
+            agent_path=None,
+        )
+        sftp = await connection.start_sftp_client()
+        upload = await sftp.open("/in/brev.xml", "wb")
+        await upload.write(memo_xml(message_uuid=dropped_uuid))
+        connection.abort()  # the line drops before the file is closed
+
+    asyncio.run(upload_and_drop())
+    # A later upload is done only when its receipt exists; by then the dropped one is long
+    # settled.
+    (work / "later.xml").write_bytes(memo_xml(message_uuid=later_uuid))
+    assert run(intake, sender, work, "put later.xml /in/later.xml").returncode == 0
+
+    assert list(Message.objects.values_list("message_uuid", flat=True)) == [uuid.UUID(later_uuid)]
+    assert receipts_of(system).count() == 1

@@ -251,7 +251,7 @@ class SenderFileSystem(asyncssh.SFTPServer):
         if not isinstance(file_obj, Upload):
             return
         try:
-            if file_obj.broken:
+            if file_obj.broken or self._session_over():
                 return
             file_obj.spool.seek(0)
             content = file_obj.spool.read()
@@ -260,6 +260,11 @@ class SenderFileSystem(asyncssh.SFTPServer):
             self._discard(file_obj)
         if not isinstance(result, list):
             raise SFTPPermissionDenied(NOT_ALLOWED)
+
+    def _session_over(self) -> bool:
+        """Is the session ending? asyncssh then closes the handles the client left open; such
+        an upload was never finished and must not be submitted."""
+        return self.connection.is_closed() or self.channel.is_closing()
 
     async def _submit(self, name: str, content: bytes):
         try:
