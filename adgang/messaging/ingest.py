@@ -50,7 +50,7 @@ from adgang.messaging.models import (
     kind_of,
 )
 from adgang.messaging.recording import event_record
-from adgang.messaging.routing import message_route
+from adgang.messaging.routing import accepted_route
 from adgang.registers.base import RegisterError
 from adgang.registers.registry import get_register
 from adgang.registers.types import COMPANY_CEASED
@@ -246,7 +246,7 @@ def _store(
         receipt_status=ReceiptStatus.RECEIVED,
     )
     if not held:
-        message_route(message, now=now)
+        accepted_route(message, now=now)
     return receipt
 
 

@@ -107,7 +107,8 @@ def message_route(message: Message, *, now: datetime) -> None:
     Idempotent: a message already routed, recalled or refused is left alone, so a release job
     that runs twice routes once. The message row is locked while routing.
     """
-    with transaction.atomic():
+    # No savepoint of its own: inside intake's transaction a failure rolls back the intake.
+    with transaction.atomic(savepoint=False):
         locked = Message.objects.select_for_update().filter(pk=message.pk).first()
         if locked is None or locked.route or locked.state not in _UNROUTED:
             return
@@ -119,6 +120,12 @@ def message_route(message: Message, *, now: datetime) -> None:
         # The caller's object follows the row (callers read route/state afterwards).
         for field in ("route", "state", "delivered_at"):
             setattr(message, field, getattr(locked, field))
+
+
+def accepted_route(message: Message, *, now: datetime) -> None:
+    """Route a message intake has just stored in the current transaction (no value date
+    ahead): nobody else can see it yet, so there is nothing to lock or re-check."""
+    _route(message, now)
 
 
 def _was_held(message: Message) -> bool:
