@@ -260,13 +260,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def log_message(self, format: str, *args) -> None:
-        logger.info("%s %s", self.address_string(), format % args)
+        logger.log(self.server.log_level, "%s %s", self.address_string(), format % args)
 
 
 class DemoReceiverServer(ThreadingHTTPServer):
     """An HTTPS server on (host, port) serving `cert`/`key`; `port=0` picks a free port."""
 
     daemon_threads = True
+    log_level = logging.INFO  # each request; the demo's stand-in logs at DEBUG
 
     def __init__(
         self,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import random
 import tempfile
 from datetime import datetime, time, timedelta
@@ -206,6 +207,7 @@ def _stand_in_receiver(directory: Path, cert: Path, key: Path) -> DemoReceiverSe
         )
     except OSError:
         return None
+    server.log_level = logging.DEBUG
     server.serve_in_thread()
     return server
 
@@ -225,6 +227,9 @@ def load(receiver_key: str = "") -> dict[str, int]:
     systems, points = _systems(), _points()
     with tempfile.TemporaryDirectory() as inbox, override_settings(ADGANG_OUTBOUND_CA_FILE=ca_file):
         server = _stand_in_receiver(Path(inbox), cert, key)
+        quiet = logging.getLogger("httpx")  # one line per delivery would drown the output
+        level = quiet.level
+        quiet.setLevel(logging.WARNING)
         try:
             _backdate_activation(systems, start - timedelta(days=1))
             made = _play_history(systems, points, start, end)
@@ -232,6 +237,7 @@ def load(receiver_key: str = "") -> dict[str, int]:
             if receiver_key:
                 made += demo_api.today(systems, points, receiver_key)
         finally:
+            quiet.setLevel(level)
             if server is not None:
                 server.shutdown()
                 server.server_close()
