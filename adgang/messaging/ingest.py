@@ -25,7 +25,9 @@ from django.db import IntegrityError, transaction
 from django.utils.timezone import localdate
 
 from adgang.accounts.models import Organisation
+from adgang.accounts.selectors import organisation_by_cvr
 from adgang.contacts.models import ContactPoint
+from adgang.contacts.selectors import points_of
 from adgang.core.clock import now as clock_now
 from adgang.messaging.errors import BAD_REQUEST, SERVICE_UNAVAILABLE, Refusal, Refused
 from adgang.messaging.events import EventTag
@@ -120,12 +122,10 @@ def _recipient_of(memo: Memo) -> _Recipient:
     recipient = memo.header.recipient
     if recipient.id_type != "CVR":
         return _Recipient(None, None)
-    organisation = Organisation.objects.filter(cvr=recipient.recipient_id).first()
+    organisation = organisation_by_cvr(recipient.recipient_id)
     point = None
     if organisation is not None and is_uuid(memo.contact_point_id):
-        point = ContactPoint.objects.filter(
-            organisation=organisation, pk=memo.contact_point_id
-        ).first()
+        point = points_of(organisation).filter(pk=memo.contact_point_id).first()
     return _Recipient(organisation, point)
 
 
