@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate demo worker messages clean
+.PHONY: run test lint format install migrate demo demo-receiver worker messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ demo: migrate
 
 worker: install
 	$(PY) manage.py db_worker
+
+## The demo's REST PUSH receiver system on https://127.0.0.1:8443 (after `make run` or `make demo`).
+demo-receiver: install
+	$(PY) manage.py demo_receiver --portal http://$(HOST):$(PORT)
 
 ## Recompile the translations (needs gettext's msgfmt; the .mo files are committed).
 messages: install
