@@ -22,6 +22,7 @@ from adgang.messaging.models import (
     MessageEvent,
     Receipt,
     ReceiptKind,
+    ReceiptPush,
     ReceiptStatus,
 )
 from adgang.messaging.sftp.server import IntakeThread
@@ -102,6 +103,7 @@ def test_an_uploaded_message_is_stored_routed_and_its_receipt_can_be_downloaded(
     assert MailboxItem.objects.get(message=message).owner_id == CITIZEN_CPR
     receipt = receipts_of(system).get()
     assert (receipt.kind, receipt.receipt_status) == (ReceiptKind.TECHNICAL, ReceiptStatus.RECEIVED)
+    assert receipt.push == ReceiptPush.PULL  # a file to fetch, not carried by any answer
     fetched = run(intake, sender, work, "ls -1 /receipts", f"get /receipts/{receipt.pk}.json")
     assert fetched.returncode == 0, fetched.stderr
     assert f"{receipt.pk}.json" in listed(fetched.stdout)
@@ -162,6 +164,7 @@ def test_a_refused_message_gives_an_invalid_receipt_file_and_stores_nothing(inta
     assert receipt.kind == ReceiptKind.TECHNICAL
     assert receipt.receipt_status == ReceiptStatus.INVALID
     assert receipt.error_code == "sender.id.not.allowed"
+    assert receipt.error_message.startswith("brev.xml: ")
     assert receipt.message_uuid == message_uuid
     assert receipt.message_id is None
     event = MessageEvent.objects.get(event=EventTag.TECHNICALLY_REJECTED)

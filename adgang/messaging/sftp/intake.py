@@ -21,7 +21,7 @@ from django.db import close_old_connections, connections
 from adgang.messaging.bulk import MAX_ARCHIVE_BYTES, bulk_submit
 from adgang.messaging.errors import Refusal
 from adgang.messaging.ingest import MAX_MESSAGE_BYTES, message_submit
-from adgang.messaging.models import Receipt
+from adgang.messaging.models import Receipt, ReceiptPush
 from adgang.messaging.sftp.auth import LoginRefusal, session_check
 from adgang.messaging.sftp.receipts import upload_refused
 
@@ -57,11 +57,18 @@ def upload_process(
         return system
     kind = upload_kind(name)
     if kind == MESSAGE:
-        result = message_submit(system=system, content=content, query_uuid=None, now=now)
+        # No answer carries the technical receipt over SFTP: it waits as a file (pulled).
+        result = message_submit(
+            system=system,
+            content=content,
+            query_uuid=None,
+            now=now,
+            receipt_push=ReceiptPush.PULL,
+        )
     else:
         result = bulk_submit(system=system, archive=content, now=now)
     if isinstance(result, Refusal):
-        receipt = upload_refused(system=system, refusal=result, content=content, now=now)
+        receipt = upload_refused(system=system, name=name, refusal=result, content=content, now=now)
         logger.info("SFTP upload refused: system=%s file=%r code=%s", system.pk, name, result.code)
         return [receipt]
     receipts = [result] if isinstance(result, Receipt) else list(result.receipts)

@@ -104,16 +104,18 @@ def receipt_remove(system_id, receipt_id: uuid.UUID, *, now: datetime) -> bool:
 
 
 def upload_refused(
-    *, system: MailSystem, refusal: Refusal, content: bytes, now: datetime
+    *, system: MailSystem, name: str, refusal: Refusal, content: bytes, now: datetime
 ) -> Receipt:
     """A refused upload's technical receipt (INVALID, the refusal's code) and its "Afvist
     teknisk" event in the sender's log (SPEC §5, §13). No message is stored.
 
     Over the API the refusal is the answer; over SFTP the receipt file is the only way the
-    sender learns of it. The messageUUID is copied when it can be read, so the sender can
-    match the receipt to its message.
+    sender learns of it. The messageUUID is copied when it can be read and the error message
+    starts with the file's name (as a bulk's refused member does), so the sender can match
+    the receipt to what it uploaded.
     """
     message_uuid = _message_uuid_in(content)
+    error_message = f"{name}: {refusal.message}"
     transmission_id = uuid.uuid4()
     with transaction.atomic():
         receipt = receipt_for_sender(
@@ -122,7 +124,7 @@ def upload_refused(
             kind=ReceiptKind.TECHNICAL,
             status=ReceiptStatus.INVALID,
             error_code=refusal.code,
-            error_message=refusal.message,
+            error_message=error_message,
             transmission_id=transmission_id,
             now=now,
             message_uuid=message_uuid,
@@ -132,7 +134,7 @@ def upload_refused(
             organisation=system.organisation_id,
             at=now,
             sender_system_id=system.pk,
-            error_message=f"{refusal.code}: {refusal.message}",
+            error_message=error_message,
             receipt_status=ReceiptStatus.INVALID,
             message_uuid=message_uuid,
             transmission_id=transmission_id,
