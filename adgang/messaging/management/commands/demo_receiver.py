@@ -9,6 +9,7 @@ business receipt for each message to the portal. Ctrl-C stops it.
 """
 
 import logging
+import signal
 import threading
 
 from django.core.management.base import BaseCommand, CommandError
@@ -71,12 +72,18 @@ class Command(BaseCommand):
             )
         )
         self.stdout.flush()
+        # SIGTERM (a supervisor) stops it like Ctrl-C; SIGINT may arrive ignored from a
+        # background start, so its default handler is put back.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(
+            signal.SIGTERM,
+            lambda signum, frame: threading.Thread(target=server.shutdown, daemon=True).start(),
+        )
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             pass
         finally:
-            threading.Thread(target=server.shutdown, daemon=True).start()
             server.server_close()
             if receipts is not None:
                 receipts.stop()
