@@ -90,7 +90,8 @@ def message_submit(
     """
     now = now or clock_now()
     try:
-        memo = memo_parse(content, max_bytes=MAX_MESSAGE_BYTES)
+        # Only sizes and names of files are checked: the decoded bytes are not kept.
+        memo = memo_parse(content, max_bytes=MAX_MESSAGE_BYTES, keep_content=False)
         recipient = _recipient_of(memo)
         _check(memo, system=system, recipient=recipient, query_uuid=query_uuid, now=now)
         message_uuid = uuid.UUID(memo.header.message_uuid)

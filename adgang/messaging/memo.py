@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import binascii
 import datetime
-import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -281,7 +280,8 @@ def features(memo: Memo) -> set[str]:
 # ENTITY first: a DOCTYPE with entity declarations reports the more specific code.
 _FORBIDDEN_MARKUP = (b"<!ENTITY", b"<!DOCTYPE")
 _ENCODINGS_SCANNED = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
-_WHITESPACE = re.compile(rb"\s+")
+# What `\s` matches in bytes; removed with bytes.translate (a regex takes seconds on 130 MB).
+_WHITESPACE = b" \t\n\r\x0b\x0c"
 
 
 def _parser() -> etree.XMLParser:
@@ -621,7 +621,7 @@ def _read_file(element, path: str, *, keep_content: bool) -> File:
     encoded = (content_element.text or "") if content_element is not None else ""
     try:
         decoded = binascii.a2b_base64(
-            _WHITESPACE.sub(b"", encoded.encode("ascii")), strict_mode=True
+            encoded.encode("ascii").translate(None, _WHITESPACE), strict_mode=True
         )
     except (binascii.Error, UnicodeEncodeError):
         raise MemoError(

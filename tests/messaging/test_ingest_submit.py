@@ -136,3 +136,16 @@ def test_message_with_a_value_date_today_is_routed_at_once(sender):
     message = Message.objects.get()
     assert message.state == MessageState.DELIVERED
     assert message.deliver_after.isoformat() == "2026-03-01T23:00:00+00:00"
+
+
+def test_message_with_attachments_up_to_99_5_mib_is_accepted(sender):
+    # NgDP's default limit: 99.5 MiB of decoded files in a message well under 140 MiB.
+    files = (("stor.pdf", b"%" * (int(99.5 * 1024 * 1024) - 1)), ("lille.pdf", b"x"))
+    content = memo_xml(files=files)
+
+    receipt = message_submit(system=sender, content=content, query_uuid=None, now=T0)
+
+    assert isinstance(receipt, Receipt)
+    message = Message.objects.get()
+    assert (message.attachment_count, message.size_bytes) == (2, len(content))
+    assert bytes(message.content.xml) == content
