@@ -30,7 +30,7 @@ from tests.support.messaging_core import (
     receiver_system,
     sender_system,
 )
-from tests.support.messaging_ingest import T0, events_of
+from tests.support.messaging_ingest import T0, ListSmsBackend, events_of
 
 OUT = Direction.OUTGOING
 PHONE = "+4520304050"
@@ -82,6 +82,21 @@ def test_nemsms_to_an_active_registration_is_sent_as_sms(sender):
     org = sender.organisation_id
     assert events_of(message) == [*accepted(org), (EventTag.AVAILABLE_TO_RECIPIENT, org, OUT)]
     assert not MailboxItem.objects.exists()
+
+
+def test_nemsms_goes_through_the_configured_sms_backend(sender, settings):
+    settings.ADGANG_SMS_BACKEND = "tests.support.messaging_ingest.ListSmsBackend"
+    ListSmsBackend.sent.clear()
+    NemSmsRegistration.objects.create(
+        id_type="CPR", number=CITIZEN_CPR, phone=PHONE, state=NemSmsState.ACTIVE
+    )
+
+    message = submit(sender, message_type="NEMSMS")
+
+    assert ListSmsBackend.sent == [
+        {"phone": PHONE, "text": "Du har fået en besked", "message_id": message.pk}
+    ]
+    assert not SmsOutbox.objects.exists()
 
 
 @pytest.mark.parametrize("state", [None, NemSmsState.PENDING, NemSmsState.CANCELLED])

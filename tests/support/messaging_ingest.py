@@ -11,6 +11,7 @@ from adgang.messaging.models import (
     MessageEvent,
     Receipt,
 )
+from adgang.nemsms.gateway import SmsBackend
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Copenhagen
 
@@ -30,3 +31,12 @@ def events_of(message) -> list[tuple[str, object, str]]:
         .order_by("occurred_at", "id")
         .values_list("event", "organisation_id", "direction")
     )
+
+
+class ListSmsBackend(SmsBackend):
+    """A stand-in for a real SMS gateway, selected by `ADGANG_SMS_BACKEND` in a test."""
+
+    sent: list[dict] = []
+
+    def send(self, *, phone, text, message_id) -> None:
+        ListSmsBackend.sent.append({"phone": phone, "text": text, "message_id": message_id})
