@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import resolve
 
 from adgang.accounts.access import ACCESS_ATTRIBUTE
-from adgang.messaging import ingest
+from adgang.messaging.api import senders
 from tests.support.messaging_api import API, api_client, assert_error, memo_post
 from tests.support.messaging_core import memo_xml, sender_system
 from tests.support.messaging_ingest import store_counts
@@ -121,7 +121,7 @@ def test_database_down_during_an_upload_answers_503_with_a_receipt(personas, mon
     def database_down(**kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(ingest, "message_submit", database_down)
+    monkeypatch.setattr(senders, "message_submit", database_down)
     content = memo_xml()
 
     response = memo_post(api_client(), auth, content)

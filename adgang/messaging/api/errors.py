@@ -8,12 +8,14 @@ authentication) are replaced here, so a client only ever parses one error shape.
 from __future__ import annotations
 
 import logging
-from functools import partial
 
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from adgang.core import clock
+from adgang.messaging.models import ReceiptStatus
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,7 @@ MESSAGE_NOT_FOUND = "message.not.found"
 SUBSCRIPTION_NOT_FOUND = "subscription.not.found"
 METHOD_NOT_ALLOWED = "method.not.allowed"
 SERVICE_UNAVAILABLE = "service.unavailable"
+SERVICE_UNAVAILABLE_STATUS = 503
 
 
 class ApiError(Exception):
@@ -91,13 +94,32 @@ def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return not_found_response()
 
 
-def _on_database_down(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
-    """NGDP-API.md: "503 with a Receipt" for uploads; an ErrorMessage elsewhere."""
+def _on_database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Database unavailable during an API call")
-    # Imported here: senders imports this module.
-    from adgang.messaging.api.senders import unavailable_response
-
     return unavailable_response(request)
+
+
+def unavailable_receipt(request: HttpRequest, code: str, message: str) -> JsonResponse:
+    """NGDP-API.md: an upload that cannot be taken now answers 503 with a Receipt."""
+    body = {
+        "receiptId": None,
+        "transmissionId": None,
+        "messageUUID": request.GET.get("memo-message-uuid") or None,
+        "messageId": None,
+        "errorCode": code,
+        "errorMessage": message,
+        "timeStamp": clock.now().isoformat(),
+        "receiptStatus": ReceiptStatus.NOT_ALLOWED,
+    }
+    return JsonResponse(body, status=SERVICE_UNAVAILABLE_STATUS)
+
+
+def unavailable_response(request: HttpRequest) -> JsonResponse:
+    """503 while the database is down: a Receipt for an upload, else an ErrorMessage."""
+    message = "The service is temporarily unavailable; send again later."
+    if request.method == "POST" and request.path.rstrip("/").endswith("/memos"):
+        return unavailable_receipt(request, SERVICE_UNAVAILABLE, message)
+    return error_response(SERVICE_UNAVAILABLE_STATUS, SERVICE_UNAVAILABLE, message)
 
 
 def not_found_response() -> JsonResponse:
@@ -117,5 +139,5 @@ def errors_install(api: NinjaAPI) -> None:
     api.add_exception_handler(AuthenticationError, _on_authentication)
     api.add_exception_handler(HttpError, _on_http_error)
     api.add_exception_handler(Http404, _on_not_found)
-    api.add_exception_handler(OperationalError, partial(_on_database_down, api=api))
-    api.add_exception_handler(InterfaceError, partial(_on_database_down, api=api))
+    api.add_exception_handler(OperationalError, _on_database_down)
+    api.add_exception_handler(InterfaceError, _on_database_down)

@@ -12,6 +12,7 @@ import uuid
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Query, Status
 
+from adgang.messaging import pull
 from adgang.messaging.api.auth import receiver_auth
 from adgang.messaging.api.errors import MESSAGE_NOT_FOUND, SUBSCRIPTION_NOT_FOUND, ApiError
 from adgang.messaging.api.router import router
@@ -25,11 +26,18 @@ from adgang.messaging.api.schemas import (
     receipt_out,
     subscription_out,
 )
+from adgang.messaging.business_receipts import business_receipt_accept
+from adgang.messaging.errors import Refusal
+from adgang.messaging.subscriptions import (
+    SubscriptionNotFound,
+    subscription_create,
+    subscription_delete,
+    subscription_list,
+)
 
 TAG = ["Receiving"]
 ERRORS = {400: ErrorMessage, 401: ErrorMessage, 403: ErrorMessage}
 NOT_FOUND_MESSAGE = "No message with this id is available to you."
-MAX_PAGE_SIZE = 100  # pull.MAX_PAGE_SIZE; the delivery core checks it again
 
 
 def _not_found() -> ApiError:
@@ -51,11 +59,9 @@ def _not_found() -> ApiError:
 def memos_list(
     request: HttpRequest,
     page: int = Query(0, ge=0, le=10_000_000),
-    size: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
+    size: int = Query(20, ge=1, le=pull.MAX_PAGE_SIZE),
     sort: str = Query("createdAt,asc", max_length=40),
 ):
-    from adgang.messaging import pull
-
     try:
         found = pull.pull_list(request.auth, page=page, size=size, sort=sort)
     except pull.BadPaging as error:
@@ -102,8 +108,6 @@ def memos_list(
     },
 )
 def memos_get(request: HttpRequest, id: uuid.UUID):
-    from adgang.messaging import pull
-
     try:
         xml = pull.pull_get(request.auth, id)
     except pull.NotFound:
@@ -123,8 +127,6 @@ def memos_get(request: HttpRequest, id: uuid.UUID):
     response={204: None, 404: ErrorMessage, **ERRORS},
 )
 def memos_delete(request: HttpRequest, id: uuid.UUID):
-    from adgang.messaging import pull
-
     try:
         pull.pull_delete(request.auth, id)
     except pull.NotFound:
@@ -145,9 +147,6 @@ def memos_delete(request: HttpRequest, id: uuid.UUID):
     response={201: Receipt, 404: ErrorMessage, 409: ErrorMessage, **ERRORS},
 )
 def memos_receipt(request: HttpRequest, id: uuid.UUID, receipt: BusinessReceipt):
-    from adgang.messaging.business_receipts import business_receipt_accept
-    from adgang.messaging.errors import Refusal
-
     result = business_receipt_accept(
         system=request.auth,
         message_id=id,
@@ -177,9 +176,6 @@ SUBSCRIPTIONS = "/organisations/subscriptions/"
     response={201: Subscription, **ERRORS},
 )
 def subscriptions_create(request: HttpRequest, subscription: SubscriptionRequest):
-    from adgang.messaging.errors import Refusal
-    from adgang.messaging.subscriptions import subscription_create
-
     result = subscription_create(
         request.auth,
         notification_url=subscription.notificationUrl,
@@ -199,8 +195,6 @@ def subscriptions_create(request: HttpRequest, subscription: SubscriptionRequest
     response={200: list[Subscription], **ERRORS},
 )
 def subscriptions_list(request: HttpRequest):
-    from adgang.messaging.subscriptions import subscription_list
-
     return [subscription_out(row) for row in subscription_list(request.auth)]
 
 
@@ -213,8 +207,6 @@ def subscriptions_list(request: HttpRequest):
     response={204: None, 404: ErrorMessage, **ERRORS},
 )
 def subscriptions_delete(request: HttpRequest, id: uuid.UUID):
-    from adgang.messaging.subscriptions import SubscriptionNotFound, subscription_delete
-
     try:
         subscription_delete(request.auth, id)
     except SubscriptionNotFound:

@@ -17,17 +17,19 @@ from adgang.messaging.api import upload
 from adgang.messaging.api.auth import sender_auth
 from adgang.messaging.api.errors import (
     MESSAGE_UUID_MISSING,
-    SERVICE_UNAVAILABLE,
+    SERVICE_UNAVAILABLE_STATUS,
     ApiError,
-    error_response,
+    unavailable_receipt,
 )
 from adgang.messaging.api.router import router
 from adgang.messaging.api.schemas import ErrorMessage, Receipt, ReceiptPage, receipt_out
 from adgang.messaging.api.sender_receipts import receipt_delete, receipt_of, receipts_page
+from adgang.messaging.bulk import bulk_submit
+from adgang.messaging.errors import Refusal
+from adgang.messaging.ingest import message_submit
 from adgang.messaging.models import ReceiptStatus
 
 TAG = ["Sending"]
-SERVICE_UNAVAILABLE_STATUS = 503
 MAX_PAGE_SIZE = 1000
 MAX_PAGE = 10_000_000
 ERRORS = {400: ErrorMessage, 401: ErrorMessage, 403: ErrorMessage}
@@ -105,30 +107,8 @@ def _refusal_response(request: HttpRequest, refusal) -> JsonResponse:
     """The service's ErrorMessage; a 503 (a register or the store is down) is a Receipt, as
     NGDP-API.md has it, so the sender knows to send again."""
     if refusal.status == SERVICE_UNAVAILABLE_STATUS:
-        return _unavailable_receipt(request, refusal.code, refusal.message)
+        return unavailable_receipt(request, refusal.code, refusal.message)
     return JsonResponse(refusal.as_json(), status=refusal.status)
-
-
-def _unavailable_receipt(request: HttpRequest, code: str, message: str) -> JsonResponse:
-    body = {
-        "receiptId": None,
-        "transmissionId": None,
-        "messageUUID": request.GET.get("memo-message-uuid") or None,
-        "messageId": None,
-        "errorCode": code,
-        "errorMessage": message,
-        "timeStamp": clock.now().isoformat(),
-        "receiptStatus": ReceiptStatus.NOT_ALLOWED,
-    }
-    return JsonResponse(body, status=SERVICE_UNAVAILABLE_STATUS)
-
-
-def unavailable_response(request: HttpRequest) -> JsonResponse:
-    """503 while the database is down: a Receipt for an upload, else an ErrorMessage."""
-    message = "The service is temporarily unavailable; send again later."
-    if request.method == "POST" and request.path.rstrip("/").endswith("/memos"):
-        return _unavailable_receipt(request, SERVICE_UNAVAILABLE, message)
-    return error_response(SERVICE_UNAVAILABLE_STATUS, SERVICE_UNAVAILABLE, message)
 
 
 @router.post(
@@ -155,9 +135,6 @@ def memos_post(
 
 
 def _single_submit(request: HttpRequest, query_uuid: str | None):
-    from adgang.messaging.errors import Refusal
-    from adgang.messaging.ingest import message_submit
-
     if not query_uuid:
         raise ApiError(
             400, MESSAGE_UUID_MISSING, "The query parameter memo-message-uuid is required."
@@ -170,9 +147,6 @@ def _single_submit(request: HttpRequest, query_uuid: str | None):
 
 
 def _bulk_submit(request: HttpRequest, archive: bytes):
-    from adgang.messaging.bulk import bulk_submit
-    from adgang.messaging.errors import Refusal
-
     result = bulk_submit(system=request.auth, archive=archive)
     if isinstance(result, Refusal):
         return _refusal_response(request, result)
