@@ -395,3 +395,36 @@ def test_an_upload_the_client_never_closes_is_not_submitted(intake, sender, work
 
     assert list(Message.objects.values_list("message_uuid", flat=True)) == [uuid.UUID(later_uuid)]
     assert receipts_of(system).count() == 1
+
+
+def test_remote_port_forwarding_is_refused(intake, sender, work):
+    system, key_file = sender
+
+    result = ssh_command(
+        port=intake.port,
+        username=system.ssh_username,
+        key_file=key_file,
+        command="",
+        options=("-N", "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:9"),
+    )
+
+    assert result.returncode != 0
+    assert "remote port forwarding failed" in result.stderr
+
+
+def test_tunnels_through_the_server_are_refused(intake, sender):
+    system, key_file = sender
+
+    async def tunnel() -> None:
+        async with asyncssh.connect(
+            "127.0.0.1",
+            intake.port,
+            username=system.ssh_username,
+            client_keys=[str(key_file)],
+            known_hosts=None,
+            agent_path=None,
+        ) as connection:
+            await connection.open_connection("127.0.0.1", intake.port)
+
+    with pytest.raises(asyncssh.ChannelOpenError):
+        asyncio.run(tunnel())

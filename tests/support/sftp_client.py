@@ -73,12 +73,13 @@ def sftp_batch(
     )
 
 
-def ssh_command(*, port: int, username: str, key_file: Path, command: str):
+def ssh_command(*, port: int, username: str, key_file: Path, command: str, options=()):
     """Try to run a command over SSH (what an SFTP-only server must refuse)."""
     return subprocess.run(  # noqa: S603
         [
             SSH,
             *CLIENT_OPTIONS,
+            *options,
             "-i",
             str(key_file),
             "-p",
