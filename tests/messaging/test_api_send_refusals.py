@@ -2,15 +2,17 @@
 NgDP error code, and nothing is stored (messages, contents, events, receipts, deliveries,
 mailbox items)."""
 
+import socket
 import uuid
 from datetime import timedelta
 
 import pytest
+from django.test import override_settings
 
 from adgang.contacts.models import ContactPoint
 from adgang.core import clock
 from adgang.messaging.api import upload
-from tests.support.messaging_api import API, XML, api_client, assert_error, memo_post
+from tests.support.messaging_api import API, XML, api_client, assert_error, memo_post, uuid_of
 from tests.support.messaging_core import KOMMUNE_M_CVR, memo_xml, sender_system
 from tests.support.messaging_ingest import store_counts
 
@@ -204,4 +206,31 @@ def test_upload_to_the_path_without_slash_answers_an_error_message(sender):
     )
 
     assert_error(response, 404, "resource.not.found")
+    assert store_counts() == before
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_register_down_answers_503_with_a_receipt(sender):
+    """NGDP-API.md "503 with a Receipt": the CPR register refuses the connection."""
+    _, auth = sender
+    content = memo_xml()
+    register = {
+        "BACKEND": "adgang.registers.http.HttpRegister",
+        "OPTIONS": {"base_url": f"http://127.0.0.1:{_closed_port()}", "timeout": 2},
+    }
+    before = store_counts()
+
+    with override_settings(ADGANG_REGISTER=register):
+        response = memo_post(api_client(), auth, content)
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["receiptStatus"] == "NOT_ALLOWED"
+    assert body["errorCode"] == "register.unavailable"
+    assert body["messageUUID"] == uuid_of(content)
     assert store_counts() == before
