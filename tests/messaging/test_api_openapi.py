@@ -2,6 +2,8 @@
 every operation documented with Basic security, NgDP's Receipt and ErrorMessage with
 examples, and every error — unknown path, wrong method, database down — in NgDP's shape."""
 
+import uuid
+
 import pytest
 from django.db import OperationalError
 from django.test import Client
@@ -10,7 +12,7 @@ from django.urls import resolve
 from adgang.accounts.access import ACCESS_ATTRIBUTE
 from adgang.messaging.api import senders
 from tests.support.messaging_api import API, api_client, assert_error, memo_post
-from tests.support.messaging_core import memo_xml, sender_system
+from tests.support.messaging_core import Protocol, memo_xml, receiver_system, sender_system
 from tests.support.messaging_ingest import store_counts
 
 NGDP_OPERATIONS = {
@@ -145,3 +147,33 @@ def test_database_down_elsewhere_answers_503_error_message(personas, monkeypatch
     response = api_client().get(f"{API}/receipts/", HTTP_AUTHORIZATION=auth)
 
     assert_error(response, 503, "service.unavailable")
+
+
+def test_json_body_over_the_memory_limit_answers_413(personas):
+    _, auth = receiver_system(personas.alice, Protocol.REST_PULL)
+    before = store_counts()
+    body = '{"receiptStatus": "COMPLETED", "errorMessage": "' + "x" * (3 * 1024 * 1024) + '"}'
+
+    response = api_client().post(
+        f"{API}/memos/{uuid.uuid4()}/receipt",
+        data=body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=auth,
+    )
+
+    assert_error(response, 413, "request.too.large")
+    assert store_counts() == before
+
+
+def test_unexpected_error_answers_500_without_a_traceback(personas, monkeypatch):
+    _, auth = sender_system(personas.alice)
+
+    def bug(*args, **kwargs):
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(senders, "receipts_page", bug)
+
+    response = api_client().get(f"{API}/receipts/", HTTP_AUTHORIZATION=auth)
+
+    assert_error(response, 500, "internal.error")
+    assert b"secret detail" not in response.content

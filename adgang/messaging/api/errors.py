@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
@@ -34,6 +35,8 @@ MESSAGE_NOT_FOUND = "message.not.found"
 SUBSCRIPTION_NOT_FOUND = "subscription.not.found"
 METHOD_NOT_ALLOWED = "method.not.allowed"
 SERVICE_UNAVAILABLE = "service.unavailable"
+REQUEST_TOO_LARGE = "request.too.large"
+INTERNAL_ERROR = "internal.error"
 SERVICE_UNAVAILABLE_STATUS = 503
 
 
@@ -90,6 +93,21 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(exc.status_code, REQUEST_INVALID, str(exc))
 
 
+def _on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # A JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE (uploads are read by upload.py instead).
+    return error_response(413, REQUEST_TOO_LARGE, "The request body is too large.")
+
+
+def _on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    return error_response(400, REQUEST_INVALID, "The request is not valid.")
+
+
+def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: logged with its traceback, answered without it (also under DEBUG)."""
+    logger.exception("Unexpected error in the Digital Post API")
+    return error_response(500, INTERNAL_ERROR, "An unexpected error occurred.")
+
+
 def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return not_found_response()
 
@@ -133,11 +151,14 @@ def method_not_allowed_response(allowed: str) -> JsonResponse:
 
 
 def errors_install(api: NinjaAPI) -> None:
-    """Replace ninja's default handlers; anything else unexpected stays a logged 500."""
+    """Replace ninja's default handlers: every answer is an ErrorMessage."""
+    api.add_exception_handler(Exception, _on_unexpected)
     api.add_exception_handler(ApiError, _on_api_error)
     api.add_exception_handler(ValidationError, _on_validation)
     api.add_exception_handler(AuthenticationError, _on_authentication)
     api.add_exception_handler(HttpError, _on_http_error)
     api.add_exception_handler(Http404, _on_not_found)
+    api.add_exception_handler(RequestDataTooBig, _on_too_large)
+    api.add_exception_handler(SuspiciousOperation, _on_suspicious)
     api.add_exception_handler(OperationalError, _on_database_down)
     api.add_exception_handler(InterfaceError, _on_database_down)
