@@ -428,3 +428,26 @@ def test_tunnels_through_the_server_are_refused(intake, sender):
 
     with pytest.raises(asyncssh.ChannelOpenError):
         asyncio.run(tunnel())
+
+
+def test_stopping_the_server_closes_open_sessions(settings, sender, tmp_path):
+    system, key_file = sender
+    settings.ADGANG_SFTP_HOST_KEY = str(tmp_path / "host_key")
+    server = IntakeThread().start()
+
+    async def session_then_stop() -> bool:
+        connection = await asyncssh.connect(
+            "127.0.0.1",
+            server.port,
+            username=system.ssh_username,
+            client_keys=[str(key_file)],
+            known_hosts=None,
+            agent_path=None,
+        )
+        await connection.start_sftp_client()
+        await asyncio.get_running_loop().run_in_executor(None, server.stop)
+        await asyncio.wait_for(connection.wait_closed(), timeout=10)
+        return True
+
+    assert asyncio.run(session_then_stop())
+    assert not server.is_running()

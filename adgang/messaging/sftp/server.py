@@ -28,6 +28,8 @@ from adgang.messaging.sftp.intake import DatabaseThreads
 logger = logging.getLogger(__name__)
 
 LOGIN_TIMEOUT_SECONDS = 30
+# How long a stop waits for open connections to close.
+CLOSE_TIMEOUT_SECONDS = 10
 
 
 def host_key_load(path: Path) -> asyncssh.SSHKey:
@@ -53,9 +55,17 @@ class Intake:
     def __init__(self, *, spool_limit: int | None = None, db_workers: int = 4) -> None:
         self.db = DatabaseThreads(db_workers)
         self.spool = SpoolBudget(spool_limit or settings.ADGANG_SFTP_SPOOL_MAX_BYTES)
+        self.connections: set[asyncssh.SSHServerConnection] = set()
 
-    def close(self) -> None:
-        self.db.shutdown()
+    async def close(self) -> None:
+        """Close the open connections (asyncssh's listener leaves them open), then let the
+        database threads finish what they are doing."""
+        for connection in list(self.connections):
+            connection.close()
+        waits = [asyncio.ensure_future(c.wait_closed()) for c in list(self.connections)]
+        if waits:
+            await asyncio.wait(waits, timeout=CLOSE_TIMEOUT_SECONDS)
+        await asyncio.get_running_loop().run_in_executor(None, self.db.shutdown)
 
 
 class SenderLogin(asyncssh.SSHServer):
@@ -63,6 +73,7 @@ class SenderLogin(asyncssh.SSHServer):
 
     def __init__(self, intake: Intake) -> None:
         self._intake = intake
+        self._connection: asyncssh.SSHServerConnection | None = None
         self.client_ip = ""
         # (user name, key) → the system, for the keys this connection's client has proven
         # or offered; the session uses the entry of the user name it finally logged in as.
@@ -70,8 +81,13 @@ class SenderLogin(asyncssh.SSHServer):
         self._systems: dict[str, object] = {}
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self._connection = conn
+        self._intake.connections.add(conn)
         peer = conn.get_extra_info("peername")
         self.client_ip = peer[0] if peer else ""
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._intake.connections.discard(self._connection)
 
     def begin_auth(self, username: str) -> bool:
         return True  # every user must authenticate
@@ -150,7 +166,7 @@ async def serve(*, host: str, port: int, stop: asyncio.Event, ready=None) -> Non
     finally:
         acceptor.close()
         await acceptor.wait_closed()
-        await asyncio.get_running_loop().run_in_executor(None, intake.close)
+        await intake.close()
         logger.info("SFTP intake stopped")
 
 
@@ -191,7 +207,10 @@ class IntakeThread:
             raise RuntimeError(f"SFTP intake did not start: {self._error!r}")
         return self
 
-    def stop(self, timeout: float = 10) -> None:
+    def is_running(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self, timeout: float = 15) -> None:
         if self._stop is not None and self._thread.is_alive():
             self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join(timeout)
