@@ -60,9 +60,10 @@ class Intake:
     async def close(self) -> None:
         """Close the open connections (asyncssh's listener leaves them open), then let the
         database threads finish what they are doing."""
-        for connection in list(self.connections):
+        open_connections = list(self.connections)
+        waits = [asyncio.ensure_future(c.wait_closed()) for c in open_connections]
+        for connection in open_connections:
             connection.close()
-        waits = [asyncio.ensure_future(c.wait_closed()) for c in list(self.connections)]
         if waits:
             await asyncio.wait(waits, timeout=CLOSE_TIMEOUT_SECONDS)
         await asyncio.get_running_loop().run_in_executor(None, self.db.shutdown)
