@@ -103,7 +103,7 @@ send again later.
 """
 
 
-def _refusal_response(request: HttpRequest, refusal) -> JsonResponse:
+def _refusal_response(request: HttpRequest, refusal: Refusal) -> JsonResponse:
     """The service's ErrorMessage; a 503 (a register or the store is down) is a Receipt, as
     NGDP-API.md has it, so the sender knows to send again."""
     if refusal.status == SERVICE_UNAVAILABLE_STATUS:
