@@ -21,10 +21,12 @@ other primary) the message FAILED and the sender gets a business receipt INVALID
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Coalesce
 
 from adgang.core.clock import now as clock_now
 from adgang.messaging import outbound, policy
@@ -44,25 +46,34 @@ from adgang.systems.models import MailSystem, Protocol
 
 logger = logging.getLogger(__name__)
 
-# Longer than one call can take (connect + write + read + total deadline), so a live
-# worker's lease never runs out under it.
+# Longer than one batch can take (its calls run in parallel, each bounded by connect + write
+# + read timeouts and the total deadline), so a live worker's lease never runs out under it.
 LEASE = timedelta(minutes=5)
+PARALLEL = 16  # calls in flight per worker
+MAX_BATCH_BYTES = 64 * 1024 * 1024  # MeMo held in memory per batch (a MeMo may be 140 MiB)
 UNREACHABLE_CODE = "recipient.system.unreachable"
 UNREACHABLE_TEXT = "The recipient system could not be reached; the message was not delivered."
 NO_ENDPOINT_TEXT = "Modtagersystemet har intet end point."
 
 
 def deliveries_run(*, now: datetime | None = None, limit: int = 100) -> int:
-    """Attempt up to `limit` due deliveries (SPEC §3); return how many were attempted."""
+    """Attempt up to `limit` due deliveries (SPEC §3); return how many were attempted.
+
+    Deliveries are claimed in small batches whose HTTP calls run in parallel threads (one
+    slow receiver does not hold up the others); the threads only make the calls, the
+    outcomes are recorded here, one transaction per batch.
+    """
     now = now or clock_now()
     leases_recover(now)
     attempted = 0
-    while attempted < limit:
-        delivery = _claim_next(now)
-        if delivery is None:
-            break
-        _attempt(delivery, now)
-        attempted += 1
+    with ThreadPoolExecutor(max_workers=PARALLEL, thread_name_prefix="delivery") as pool:
+        while attempted < limit:
+            batch = _claim_batch(now, min(PARALLEL, limit - attempted))
+            if not batch:
+                break
+            outcomes = list(pool.map(_call, batch))
+            _record_batch(batch, outcomes, now)
+            attempted += len(batch)
     return attempted
 
 
@@ -73,42 +84,62 @@ def leases_recover(now: datetime) -> int:
     )
 
 
-def _claim_next(now: datetime) -> Delivery | None:
-    """Claim one due delivery for this worker, or None when nothing is due."""
-    while True:
-        with transaction.atomic():
-            candidate = (
-                Delivery.objects.select_for_update(skip_locked=True)
-                .filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
-                .order_by("next_attempt_at", "id")
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if candidate is None:
-                return None
-            # The conditional UPDATE is the claim; the row lock above only spares PostgreSQL
-            # workers from racing for the same row (SQLite serialises writers anyway).
-            claimed = Delivery.objects.filter(pk=candidate, state=DeliveryState.PENDING).update(
-                state=DeliveryState.IN_FLIGHT, lease_until=now + LEASE
-            )
-        if claimed:
-            return Delivery.objects.select_related("message", "system", "message__content").get(
-                pk=candidate
-            )
+def _claim_batch(now: datetime, size: int) -> list[Delivery]:
+    """Claim up to `size` due deliveries (at most MAX_BATCH_BYTES of MeMo, at least one).
+
+    On PostgreSQL the candidates are row-locked with SKIP LOCKED, so concurrent workers take
+    different rows; SQLite runs the transaction with the write lock taken at BEGIN
+    (IMMEDIATE), so there the claim is serialised. Either way the conditional UPDATE
+    (state still PENDING) is what makes a row this worker's.
+    """
+    lease = now + LEASE
+    with transaction.atomic():
+        # Ordered by the indexed column only, so PostgreSQL walks (state, next_attempt_at)
+        # and stops after `size` rows instead of sorting every due row.
+        candidates = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:size]
+        )
+        sizes = dict(
+            Delivery.objects.filter(pk__in=candidates).values_list("pk", "message__size_bytes")
+        )
+        chosen, total = [], 0
+        for pk in candidates:
+            if chosen and total + sizes[pk] > MAX_BATCH_BYTES:
+                break
+            chosen.append(pk)
+            total += sizes[pk]
+        Delivery.objects.filter(pk__in=chosen, state=DeliveryState.PENDING).update(
+            state=DeliveryState.IN_FLIGHT, lease_until=lease
+        )
+        claimed = (
+            Delivery.objects.filter(pk__in=chosen, state=DeliveryState.IN_FLIGHT, lease_until=lease)
+            .select_related("message", "message__content", "system")
+            .prefetch_related("system__subscriptions")
+            .order_by("next_attempt_at")
+        )
+        return list(claimed)
 
 
-def _attempt(delivery: Delivery, now: datetime) -> None:
+def _call(delivery: Delivery) -> tuple[outbound.Outcome, str]:
+    """The HTTP call of one attempt (in a pool thread: no database access here)."""
     system = delivery.system
     if system.protocol == Protocol.REST_PUBLISH_SUBSCRIBE:
-        outcome, endpoint = _notify(delivery), ""
-    else:
-        endpoint = system.endpoint
-        outcome = _push(delivery) if endpoint else outbound.Outcome(False, error=NO_ENDPOINT_TEXT)
+        return _notify(delivery), ""
+    if not system.endpoint:
+        return outbound.Outcome(False, error=NO_ENDPOINT_TEXT), ""
+    return _push(delivery), system.endpoint
+
+
+def _record_batch(batch: list[Delivery], outcomes, now: datetime) -> None:
     with transaction.atomic():
-        if outcome.ok:
-            _record_success(delivery, endpoint, now)
-        else:
-            _record_failure(delivery, endpoint, outcome.error, now)
+        delivered = [(d, o[1]) for d, o in zip(batch, outcomes, strict=True) if o[0].ok]
+        _record_successes(delivered, now)
+        for delivery, (outcome, endpoint) in zip(batch, outcomes, strict=True):
+            if not outcome.ok:
+                _record_failure(delivery, endpoint, outcome.error, now)
 
 
 def _push(delivery: Delivery) -> outbound.Outcome:
@@ -124,7 +155,8 @@ def _notify(delivery: Delivery) -> outbound.Outcome:
     notification is harmless: the system pulls what is available)."""
     message = delivery.message
     body = {"messageId": str(message.pk), "messageUUID": str(message.message_uuid)}
-    for subscription in delivery.system.subscriptions.order_by("created_at"):
+    subscriptions = sorted(delivery.system.subscriptions.all(), key=lambda s: s.created_at)
+    for subscription in subscriptions:
         outcome = outbound.post(subscription.notification_url, json=body)
         if not outcome.ok:
             return outcome
@@ -137,22 +169,51 @@ def _held_by_us(delivery: Delivery):
     )
 
 
-def _record_success(delivery: Delivery, endpoint: str, now: datetime) -> None:
-    pulled = delivery.system.protocol == Protocol.REST_PUBLISH_SUBSCRIBE
-    state = DeliveryState.AVAILABLE if pulled else DeliveryState.DELIVERED
-    updated = _held_by_us(delivery).update(
-        state=state,
-        attempts=F("attempts") + 1,
-        first_attempt_at=delivery.first_attempt_at or now,
-        lease_until=None,
-        last_error="",
-        finished_at=None if pulled else now,
-    )
-    if not updated:
-        logger.warning("Delivery %s was taken over while this worker sent it", delivery.pk)
+def _record_successes(delivered: list[tuple[Delivery, str]], now: datetime) -> None:
+    """Record a batch's successful attempts with one UPDATE per kind (they are the bulk of
+    the work), then each one's event."""
+    if not delivered:
         return
-    _message_delivered(delivery.message, now)
-    if pulled:
+    held = set(
+        Delivery.objects.select_for_update()
+        .filter(
+            pk__in=[d.pk for d, _ in delivered],
+            state=DeliveryState.IN_FLIGHT,
+            lease_until=delivered[0][0].lease_until,  # one claim, one lease
+        )
+        .values_list("pk", flat=True)
+    )
+    mine = [(d, endpoint) for d, endpoint in delivered if d.pk in held]
+    if len(mine) < len(delivered):
+        logger.warning("Deliveries were taken over while this worker sent them")
+    pulled = [d.pk for d, _ in mine if _is_pulled(d)]
+    pushed = [d.pk for d, _ in mine if not _is_pulled(d)]
+    for ids, state, finished in (
+        (pulled, DeliveryState.AVAILABLE, None),
+        (pushed, DeliveryState.DELIVERED, now),
+    ):
+        if ids:
+            Delivery.objects.filter(pk__in=ids).update(
+                state=state,
+                attempts=F("attempts") + 1,
+                first_attempt_at=Coalesce("first_attempt_at", Value(now, DateTimeField())),
+                lease_until=None,
+                last_error="",
+                finished_at=finished,
+            )
+    Message.objects.filter(
+        pk__in=[d.message_id for d, _ in mine], state=MessageState.QUEUED
+    ).update(state=MessageState.DELIVERED, delivered_at=now)
+    for delivery, endpoint in mine:
+        _record_success_event(delivery, endpoint, now)
+
+
+def _is_pulled(delivery: Delivery) -> bool:
+    return delivery.system.protocol == Protocol.REST_PUBLISH_SUBSCRIBE
+
+
+def _record_success_event(delivery: Delivery, endpoint: str, now: datetime) -> None:
+    if _is_pulled(delivery):
         # Notified: the system pulls it now ("Tilgængelig for modtageren", sender's log).
         event_record(
             tag=EventTag.AVAILABLE_TO_RECIPIENT,

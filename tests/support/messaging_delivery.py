@@ -139,6 +139,8 @@ class _Server(ThreadingHTTPServer):
 
     def get_request(self):
         sock, address = super().get_request()
+        # Without it, headers and body in separate writes meet delayed ACKs: 40 ms a request.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self.state.lock:
             self.state.connections += 1
         return sock, address
