@@ -451,3 +451,19 @@ def test_stopping_the_server_closes_open_sessions(settings, sender, tmp_path):
 
     assert asyncio.run(session_then_stop())
     assert not server.is_running()
+
+
+def test_only_public_key_authentication_is_offered(intake, sender, work):
+    system, key_file = sender
+
+    result = ssh_command(
+        port=intake.port,
+        username=system.ssh_username,
+        key_file=key_file,
+        command="",
+        options=("-o", "PreferredAuthentications=password,keyboard-interactive"),
+    )
+
+    assert result.returncode != 0
+    # The server names the methods it accepts: publickey and nothing else.
+    assert "Permission denied (publickey)." in result.stderr

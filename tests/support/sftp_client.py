@@ -78,8 +78,8 @@ def ssh_command(*, port: int, username: str, key_file: Path, command: str, optio
     return subprocess.run(  # noqa: S603
         [
             SSH,
+            *options,  # first: ssh keeps the first value it reads of an option
             *CLIENT_OPTIONS,
-            *options,
             "-i",
             str(key_file),
             "-p",
