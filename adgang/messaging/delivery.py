@@ -1,11 +1,11 @@
 """The delivery worker (SPEC §3 delivery policy, §13 "Delivery"): hands PENDING deliveries to
 REST PUSH receiver systems and notifies REST PUBLISH/SUBSCRIBE systems.
 
-One run: expired leases are recovered, then due deliveries are claimed one at a time with a
-conditional UPDATE (PENDING → IN_FLIGHT with a lease; on PostgreSQL the candidate row is
-picked with SKIP LOCKED so workers do not queue behind each other). The HTTP call is made
-outside any transaction, then the outcome is recorded in one transaction, guarded by the
-lease this worker holds.
+One run: expired leases are recovered, then due deliveries are claimed in small batches with
+a conditional UPDATE (PENDING → IN_FLIGHT with a lease; on PostgreSQL the candidates are
+picked with SKIP LOCKED so workers do not queue behind each other). The HTTP calls of a
+batch run in parallel threads outside any transaction; then the outcomes are recorded in one
+transaction, guarded by the lease this worker holds.
 
 Crash semantics (at-least-once): a worker that dies after the receiver answered 2xx but
 before the outcome is recorded leaves the delivery IN_FLIGHT; when its lease expires it is
@@ -125,6 +125,15 @@ def _claim_batch(now: datetime, size: int) -> list[Delivery]:
 
 def _call(delivery: Delivery) -> tuple[outbound.Outcome, str]:
     """The HTTP call of one attempt (in a pool thread: no database access here)."""
+    try:
+        return _call_system(delivery)
+    except Exception:
+        # A bug must not leave the batch IN_FLIGHT until the lease runs out: a failed attempt.
+        logger.exception("Delivery %s: unexpected error", delivery.pk)
+        return outbound.Outcome(False, error="Uventet fejl under afsendelsen."), ""
+
+
+def _call_system(delivery: Delivery) -> tuple[outbound.Outcome, str]:
     system = delivery.system
     if system.protocol == Protocol.REST_PUBLISH_SUBSCRIBE:
         return _notify(delivery), ""
