@@ -27,7 +27,6 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Min
 from django.db.models.functions import Coalesce
 from django.test.utils import override_settings
@@ -223,22 +222,31 @@ def load(receiver_key: str = "") -> dict[str, int]:
     end = clock_now() - timedelta(minutes=5)
     start = end - timedelta(days=HISTORY_DAYS)
     cert, key = self_signed_certificate(tls_directory())
-    ca_file = settings.ADGANG_OUTBOUND_CA_FILE or str(cert)
     systems, points = _systems(), _points()
-    with tempfile.TemporaryDirectory() as inbox, override_settings(ADGANG_OUTBOUND_CA_FILE=ca_file):
+    # Outbound HTTPS trusts this VAR_DIR's certificate while the demo plays: the setting was
+    # read when the process started, perhaps before `manage.py demo` made the certificate
+    # (or, in tests, for another VAR_DIR). Every other demo endpoint is unreachable anyway.
+    with (
+        tempfile.TemporaryDirectory() as inbox,
+        override_settings(ADGANG_OUTBOUND_CA_FILE=str(cert)),
+    ):
         server = _stand_in_receiver(Path(inbox), cert, key)
-        quiet = logging.getLogger("httpx")  # one line per delivery would drown the output
-        level = quiet.level
-        quiet.setLevel(logging.WARNING)
-        try:
-            _backdate_activation(systems, start - timedelta(days=1))
-            made = _play_history(systems, points, start, end)
-            recalled = demo_plan.recall_one(end)
-            if receiver_key:
-                made += demo_api.today(systems, points, receiver_key)
-        finally:
-            quiet.setLevel(level)
-            if server is not None:
-                server.shutdown()
-                server.server_close()
-    return {"messages": made, "recalled": recalled}
+        return _played(systems, points, start, end, receiver_key, server)
+
+
+def _played(systems, points, start, end, receiver_key, server) -> dict[str, int]:
+    quiet = logging.getLogger("httpx")  # one line per delivery would drown the output
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)
+    try:
+        _backdate_activation(systems, start - timedelta(days=1))
+        made = _play_history(systems, points, start, end)
+        recalled = demo_plan.recall_one(end)
+        if receiver_key:
+            made += demo_api.today(systems, points, receiver_key)
+        return {"messages": made, "recalled": recalled}
+    finally:
+        quiet.setLevel(level)
+        if server is not None:
+            server.shutdown()
+            server.server_close()
