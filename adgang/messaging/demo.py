@@ -8,8 +8,7 @@ What it makes:
 - "Demo-modtager", Kommune A's REST PUSH receiver on https://127.0.0.1:8443/digitalpost/modtag,
   which `manage.py demo_receiver` serves; its id and API key go to `var/demo-receiver.json`
   (mode 0600), and the development certificate to `var/demo-tls/` (the portal trusts it
-  through `ADGANG_OUTBOUND_CA_FILE`). Files are written only when the transaction commits,
-  so a rolled-back demo (a test) leaves the disk alone.
+  through `ADGANG_OUTBOUND_CA_FILE`).
 - A contact point "Digital Post til fagsystemet" attached to it.
 - An exempt citizen (Karen Sørensen, emigrated) and NemSMS registrations: Mette Hansen
   confirmed, Freja Andersen still pending (so a NemSMS to her fails).
@@ -40,6 +39,7 @@ from adgang.messaging.demo_receiver import (
 )
 from adgang.nemsms.models import NemSmsIdType, NemSmsRegistration, NemSmsState
 from adgang.registers import demo as register_demo
+from adgang.systems.apikeys import apikey_matches, apikey_parse
 from adgang.systems.models import MailSystem, Protocol
 from adgang.systems.services import Activation, SystemSpec, system_create, system_renew_api_key
 
@@ -70,8 +70,9 @@ def demo_receiver_system() -> MailSystem | None:
 
 
 def _receiver_connect() -> tuple[MailSystem, str, int]:
-    """The demo receiver system, created once, and its API key; a key the credentials file
-    does not hold is renewed (the secret is never stored anywhere else)."""
+    """The demo receiver system, created once, and its API key; when the credentials file
+    does not hold a key that works for it, the key is renewed and the file rewritten (the
+    secret is never stored anywhere else)."""
     system = demo_receiver_system()
     made = 0
     if system is None:
@@ -94,13 +95,26 @@ def _receiver_connect() -> tuple[MailSystem, str, int]:
         )
         system, api_key, made = created.system, created.api_key, 1
     else:
-        stored = credentials_read(credentials_path()) or {}
-        if stored.get("system_id") == str(system.pk) and stored.get("api_key"):
-            return system, stored["api_key"], made
+        stored = (credentials_read(credentials_path()) or {}).get("api_key", "")
+        if _works_for(system, stored):
+            return system, stored, made
         api_key = system_renew_api_key(actor=_alice(), system=system)
-    data = {"system_id": str(system.pk), "api_key": api_key, "endpoint": RECEIVER_ENDPOINT}
-    transaction.on_commit(lambda: credentials_write(credentials_path(), data))
+    # Written now, not at commit: a rolled-back demo leaves a key that does not work, which
+    # the next run notices and replaces.
+    credentials_write(
+        credentials_path(),
+        {"system_id": str(system.pk), "api_key": api_key, "endpoint": RECEIVER_ENDPOINT},
+    )
     return system, api_key, made
+
+
+def _works_for(system: MailSystem, api_key: str) -> bool:
+    parsed = apikey_parse(api_key)
+    return (
+        parsed is not None
+        and parsed[0] == system.pk
+        and apikey_matches(parsed[1], stored_hash=system.api_key_hash)
+    )
 
 
 def _receiver_point(system: MailSystem) -> int:
@@ -189,7 +203,7 @@ def _nemsms(actor: Actor) -> int:
 def load() -> dict[str, int]:
     with transaction.atomic():
         # The certificate first: the demo receiver serves it and the portal trusts it.
-        transaction.on_commit(lambda: self_signed_certificate(tls_directory()))
+        self_signed_certificate(tls_directory())
         system, api_key, receivers = _receiver_connect()
         made = {
             "receiver": receivers,

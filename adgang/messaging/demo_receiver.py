@@ -10,7 +10,8 @@ the portal with its own API key.
 It deduplicates by messageUUID: Digital Post may deliver again after a lost answer, and a
 receiver must then answer 2xx without handling the message twice. The receipt is sent after
 the answer, from a thread of its own, because the portal records the delivery only when our
-answer arrives; a receipt that came first would be for a message not yet delivered.
+answer arrives; a receipt that came first would be for a message not yet delivered (404), so
+that one is sent again a little later, as are receipts the portal could not take (5xx).
 
 Plain standard library (http.server, ssl, email's MIME parser) plus httpx for the receipt:
 it runs beside the portal and must not need anything the portal does not.
@@ -46,7 +47,11 @@ MAX_BODY_BYTES = 140 * 1024 * 1024
 # How the portal tells a REST PUSH receiver the message's id (NgDP `messageId`), which the
 # business receipt's path needs. Without it, the receipt is addressed by messageUUID.
 MESSAGE_ID_HEADER = "X-Message-Id"
-RECEIPT_ATTEMPTS = 5
+RECEIPT_ATTEMPTS = 6
+RECEIPT_BACKOFF_SECONDS = 0.5  # then 1, 2, 4, 8 s
+# 404: the portal records a delivery when our answer reaches it, so a receipt sent right after
+# the answer may find the message not delivered yet. 5xx and no answer: the portal is busy.
+RETRIED_STATUSES = frozenset({404})
 RECEIPT_TIMEOUT = httpx.Timeout(10.0)
 
 
@@ -153,18 +158,20 @@ class ReceiptSender:
         message_id = receipt["messageId"] or receipt["messageUUID"]
         url = f"{self.credentials.portal_url.rstrip('/')}/apis/v1/memos/{message_id}/receipt"
         headers = {"Authorization": self.credentials.authorization}
+        status = 0
         for attempt in range(RECEIPT_ATTEMPTS):
             try:
                 answer = client.post(url, json=receipt, headers=headers)
             except httpx.HTTPError as error:
                 logger.warning("Business receipt for %s: %s", message_id, error)
             else:
-                logger.info("Business receipt for %s: HTTP %s", message_id, answer.status_code)
-                if answer.status_code < 500:  # a 4xx will not change by sending it again
-                    self.sent.append((message_id, answer.status_code))
-                    return
-            time.sleep(min(2**attempt, 30))
-        self.sent.append((message_id, 0))
+                status = answer.status_code
+                logger.info("Business receipt for %s: HTTP %s", message_id, status)
+                if status < 500 and status not in RETRIED_STATUSES:
+                    break
+            if attempt + 1 < RECEIPT_ATTEMPTS:
+                time.sleep(RECEIPT_BACKOFF_SECONDS * 2**attempt)
+        self.sent.append((message_id, status))
 
 
 class MessageStore:

@@ -35,7 +35,7 @@ class _PortalStandIn(BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.server.received.append((self.path, self.headers["Authorization"], json.loads(body)))
-        self.send_response(201)
+        self.send_response(self.server.answers.pop(0) if self.server.answers else 201)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -47,6 +47,7 @@ class _PortalStandIn(BaseHTTPRequestHandler):
 def portal():
     server = HTTPServer(("127.0.0.1", 0), _PortalStandIn)
     server.received = []
+    server.answers = []  # statuses to answer first (then 201)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server
     server.shutdown()
@@ -235,3 +236,13 @@ def test_credentials_file_is_readable_by_its_owner_only(tmp_path):
 
     assert path.stat().st_mode & 0o777 == 0o600
     assert credentials_read(path) == {"system_id": "x", "api_key": "Basic y"}
+
+
+def test_a_receipt_for_a_delivery_not_recorded_yet_is_sent_again(receiver, tls, portal):
+    portal.answers = [404]  # the portal has not recorded our answer to its push yet
+    message_uuid = str(uuid.uuid4())
+
+    push(receiver, filename=message_uuid, content=memo_xml(message_uuid=message_uuid), tls=tls)
+
+    assert receipts_sent(receiver) == [(message_uuid, 201)]
+    assert len(portal.received) == 2

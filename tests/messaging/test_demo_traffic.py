@@ -8,7 +8,7 @@ from adgang.contacts import demo as contacts_demo
 from adgang.core.clock import now
 from adgang.exemptions.models import Exemption
 from adgang.messaging import demo
-from adgang.messaging.demo_receiver import credentials_path, credentials_read
+from adgang.messaging.demo_receiver import credentials_path, credentials_read, credentials_write
 from adgang.messaging.events import EventTag
 from adgang.messaging.models import (
     Delivery,
@@ -24,6 +24,7 @@ from adgang.nemsms.models import NemSmsRegistration
 from adgang.systems import demo as systems_demo
 from adgang.systems.auth import authenticate_system
 from adgang.systems.models import MailSystem
+from tests.core.processes import free_port
 
 
 def counts() -> dict[str, int]:
@@ -40,18 +41,18 @@ def counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def load(personas, settings, tmp_path, django_capture_on_commit_callbacks):
+def load(personas, settings, tmp_path, monkeypatch):
     """Run the step as `manage.py demo` does (after the systems and contacts steps), with
-    the files it writes going to a temporary VAR_DIR."""
+    the files it writes going to a temporary VAR_DIR and the demo receiver's endpoint on a
+    free port (8443 may be another test run's)."""
     settings.VAR_DIR = tmp_path
+    port = free_port()
+    monkeypatch.setattr(demo, "RECEIVER_PORT", port)
+    monkeypatch.setattr(demo, "RECEIVER_ENDPOINT", f"https://127.0.0.1:{port}/digitalpost/modtag")
     systems_demo.load()
     contacts_demo.load()
 
-    def run() -> dict[str, int]:
-        with django_capture_on_commit_callbacks(execute=True):
-            return demo.load()
-
-    return run
+    return demo.load
 
 
 @pytest.fixture
@@ -123,10 +124,20 @@ def test_the_demo_receivers_credentials_work_from_this_machine(loaded, tmp_path)
     assert str(system.pk) == stored["system_id"]
 
 
-def test_a_lost_credentials_file_gets_a_new_working_key(load):
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda path: path.unlink(),
+        lambda path: credentials_write(
+            path, {**credentials_read(path), "api_key": "Basic bm90OmEta2V5"}
+        ),
+    ],
+    ids=["lost", "stale-key"],
+)
+def test_credentials_without_a_working_key_get_a_new_one(load, spoil):
     load()
     old = credentials_read(credentials_path())
-    credentials_path().unlink()
+    spoil(credentials_path())
 
     load()
 
