@@ -27,8 +27,9 @@ def parse_or_error(content: bytes) -> None:
         memo_parse(content, max_bytes=4096)
     except MemoError as error:
         assert error.code in PARSE_ERROR_CODES
-    # "Never hangs": small inputs are answered at once.
-    assert time.monotonic() - started < 1.0
+    # "Never hangs": small inputs are answered at once (milliseconds; the bound leaves room
+    # for a loaded CI machine, where 1 s flaked on a 4-byte input).
+    assert time.monotonic() - started < 5.0
 
 
 @FAST
