@@ -122,11 +122,12 @@ def test_an_uploaded_message_is_stored_routed_and_its_receipt_can_be_downloaded(
     }
 
 
-def test_an_upload_into_the_home_directory_is_submitted_too(intake, sender, work):
+@pytest.mark.parametrize("command", ["put brev.xml", "put brev.xml /in/", "cd in\nput brev.xml"])
+def test_an_upload_to_the_home_or_the_in_folder_is_submitted(intake, sender, work, command):
     message_uuid = str(uuid.uuid4())
     (work / "brev.xml").write_bytes(memo_xml(message_uuid=message_uuid))
 
-    result = run(intake, sender, work, "put brev.xml")
+    result = run(intake, sender, work, *command.split("\n"))
 
     assert result.returncode == 0, result.stderr
     assert Message.objects.filter(message_uuid=message_uuid).exists()
