@@ -13,8 +13,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from django.utils.timezone import localdate
 
 from adgang.accounts import demo as accounts_demo
 from adgang.accounts.models import Membership
@@ -49,6 +51,8 @@ LETTER_TITLES = (
 
 @dataclass(frozen=True)
 class Planned:
+    """One message of the plan: sent on `day` by the system named `sender`."""
+
     day: datetime
     sender: str
     make: Callable[[str, datetime], Letter]
@@ -57,13 +61,9 @@ class Planned:
         return self.make(message_uuid, at)
 
 
-def _local_date(at: datetime) -> date:
-    from django.utils.timezone import localdate
-
-    return localdate(at)
-
-
-def _to_citizen(rng, person=None, **fields):
+def _to_citizen(rng: random.Random, person=None, **fields) -> Callable[[str, datetime], Letter]:
+    """A letter (or NemSMS) to a citizen; `fields` are Letter fields, plus `value_in_days`
+    for a value date that many days after the sending day."""
     person = person or rng.choice(CITIZENS)
 
     def make(message_uuid: str, at: datetime) -> Letter:
@@ -75,7 +75,7 @@ def _to_citizen(rng, person=None, **fields):
             label=fields.get("label") or rng.choice(LETTER_TITLES),
             message_type=fields.get("message_type", "DIGITALPOST"),
             value_date=(
-                _local_date(at) + timedelta(days=fields["value_in_days"])
+                localdate(at) + timedelta(days=fields["value_in_days"])
                 if "value_in_days" in fields
                 else None
             ),

@@ -41,6 +41,7 @@ from adgang.messaging.business_receipts import business_receipt_accept
 from adgang.messaging.delivery import deliveries_run
 from adgang.messaging.demo_memo import demo_uuid, memo_bytes
 from adgang.messaging.demo_receiver import DemoReceiverServer, MessageStore, tls_directory
+from adgang.messaging.errors import Refusal
 from adgang.messaging.ingest import message_submit
 from adgang.messaging.models import (
     Delivery,
@@ -179,17 +180,20 @@ def _play_history(
     rng = random.Random(SEED)
     simulation = Simulation(systems, rng)
     planned = demo_plan.history(rng, points, start=start, end=end)
-    submitted = 0
-    for number, item in enumerate(planned):
-        at = min(_moment(item.day, rng), end)
+    # In time order, so the clock only moves forward; the number keeps each messageUUID.
+    timed = sorted(
+        (min(_moment(item.day, rng), end), number, item) for number, item in enumerate(planned)
+    )
+    accepted = 0
+    for at, number, item in timed:
         simulation.advance(at)
         letter = item.letter(demo_uuid(number), at)
-        message_submit(
+        result = message_submit(
             system=systems[item.sender], content=memo_bytes(letter), query_uuid=None, now=at
         )
-        submitted += 1
+        accepted += not isinstance(result, Refusal)
     simulation.advance(end)
-    return submitted
+    return accepted
 
 
 def _stand_in_receiver(directory: Path, cert: Path, key: Path) -> DemoReceiverServer | None:
