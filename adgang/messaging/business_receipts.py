@@ -36,7 +36,14 @@ from adgang.messaging.routing import receipt_for_sender
 from adgang.systems.models import MailSystem
 
 ACCEPTED_STATUSES = (ReceiptStatus.COMPLETED, ReceiptStatus.INVALID)
-_DELIVERED = (DeliveryState.DELIVERED, DeliveryState.AVAILABLE, DeliveryState.FETCHED)
+# IN_FLIGHT too: a fast receiver may answer with its receipt before the worker has recorded
+# the 2xx of the push that brought the message (the receipt proves it has the message).
+_DELIVERED = (
+    DeliveryState.IN_FLIGHT,
+    DeliveryState.DELIVERED,
+    DeliveryState.AVAILABLE,
+    DeliveryState.FETCHED,
+)
 ERROR_MESSAGE_MAX = 2000
 
 NOT_FOUND = Refusal(404, "message.not.found", "No message with this id was delivered to you.")

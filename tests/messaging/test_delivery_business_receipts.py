@@ -56,7 +56,13 @@ def snapshot():
 
 
 @pytest.mark.parametrize(
-    "state", [DeliveryState.AVAILABLE, DeliveryState.DELIVERED, DeliveryState.FETCHED]
+    "state",
+    [
+        DeliveryState.AVAILABLE,
+        DeliveryState.DELIVERED,
+        DeliveryState.FETCHED,
+        DeliveryState.IN_FLIGHT,  # answered before the worker recorded the push's 2xx
+    ],
 )
 def test_the_receiving_system_sends_a_business_receipt_the_sender_can_pull(personas, puller, state):
     message = delivered(pull_sender(personas), puller, state)
@@ -77,6 +83,14 @@ def test_the_receiving_system_sends_a_business_receipt_the_sender_can_pull(perso
         "ulæselig",
     )
     assert (receipt.push, receipt.transmission_id) == (ReceiptPush.PULL, message.transmission_id)
+
+
+def test_a_push_receiver_may_name_the_message_by_its_message_uuid(personas, puller):
+    message = delivered(pull_sender(personas), puller, DeliveryState.DELIVERED)
+
+    receipt = accept(puller, message.message_uuid)
+
+    assert receipt.message == message
 
 
 def test_receipt_events_received_in_the_receivers_log_sent_in_the_senders_log(personas, puller):
@@ -133,7 +147,7 @@ def test_an_unknown_message_is_not_found(puller, message_id):
 
 
 @pytest.mark.parametrize(
-    "state", [DeliveryState.PENDING, DeliveryState.IN_FLIGHT, DeliveryState.FAILED]
+    "state", [DeliveryState.PENDING, DeliveryState.FAILED, DeliveryState.SUPERSEDED]
 )
 def test_a_message_not_delivered_to_the_system_is_not_found(personas, puller, state):
     message = delivered(pull_sender(personas), puller, state)
