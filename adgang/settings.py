@@ -299,6 +299,9 @@ ADGANG_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT)
 # The SFTP intake for SFTP sender systems (SPEC §13): `manage.py sftpserver`, started by
 # `make run` beside web and worker. Its ed25519 host key is generated on first start.
 ADGANG_SFTP_ENABLED = env.bool("ADGANG_SFTP_ENABLED", default=not PRODUCTION)
+# `make run` also starts the demo's REST PUSH receiver system (once `manage.py demo` has
+# connected it), so the demo shows real deliveries and business receipts.
+ADGANG_DEMO_RECEIVER_ENABLED = env.bool("ADGANG_DEMO_RECEIVER_ENABLED", default=not PRODUCTION)
 ADGANG_SFTP_HOST = env.str("ADGANG_SFTP_HOST", default="127.0.0.1")
 ADGANG_SFTP_PORT = env.int("ADGANG_SFTP_PORT", default=2222)
 ADGANG_SFTP_HOST_KEY = env.str(

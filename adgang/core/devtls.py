@@ -7,6 +7,7 @@ trusts it through `ADGANG_OUTBOUND_CA_FILE` — never by turning verification of
 
 import datetime
 import ipaddress
+import uuid
 from pathlib import Path
 
 from cryptography import x509
@@ -30,7 +31,14 @@ def self_signed_certificate(
     if cert_path.exists() and key_path.exists():
         return cert_path, key_path
     key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"Administrativ Adgang {name}")])
+    # A subject of its own per certificate: OpenSSL finds a CA by subject, so two dev
+    # certificates with one subject in a bundle would make each other "unknown ca".
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, f"Administrativ Adgang {name}"),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, uuid.uuid4().hex),
+        ]
+    )
     now = datetime.datetime.now(datetime.UTC)
     certificate = (
         x509.CertificateBuilder()
@@ -42,6 +50,7 @@ def self_signed_certificate(
         .not_valid_after(now + VALIDITY)
         .add_extension(x509.SubjectAlternativeName(_alt_names(hosts)), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
     key_path.write_bytes(

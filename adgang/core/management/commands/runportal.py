@@ -1,7 +1,9 @@
 """`manage.py runportal`: the embedded default's web server **and** background worker.
 
 Used by `make run`. Starts `runserver` and `db_worker` as child processes (and `sftpserver`,
-the SFTP intake, where `ADGANG_SFTP_ENABLED`), stops them all on Ctrl-C (or SIGTERM, SIGHUP),
+the SFTP intake, where `ADGANG_SFTP_ENABLED`; and `demo_receiver`, the demo's REST PUSH
+receiver system, where `ADGANG_DEMO_RECEIVER_ENABLED` and `manage.py demo` has connected it),
+stops them all on Ctrl-C (or SIGTERM, SIGHUP),
 and stops the others if one of them dies, so the portal never runs silently without its worker.
 
 Each child runs in a process group of its own, so a Ctrl-C in the terminal reaches only this
@@ -18,6 +20,8 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from adgang.messaging.demo_receiver import credentials_path
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 # How long a child may take to stop after a signal before it is killed.
@@ -42,6 +46,9 @@ class Command(BaseCommand):
         }
         if settings.ADGANG_SFTP_ENABLED:
             children["sftp"] = _start([*manage, "sftpserver"])
+        if settings.ADGANG_DEMO_RECEIVER_ENABLED and credentials_path().exists():
+            portal = f"http://{host}:{port}"
+            children["demo_receiver"] = _start([*manage, "demo_receiver", "--portal", portal])
         self.stdout.write(
             self.style.SUCCESS(f"Administrativ Adgang: http://{host}:{port}/login/ (Ctrl-C stops)")
         )
