@@ -2,8 +2,12 @@
 credentials, an exempt citizen and NemSMS registrations, and four months of traffic made by
 the core's own services and API — once, deterministic, with every event of SPEC §5."""
 
+import uuid
+from datetime import timedelta
+
 import pytest
 
+from adgang.accounts.models import Organisation
 from adgang.contacts import demo as contacts_demo
 from adgang.core.clock import now
 from adgang.exemptions.models import Exemption
@@ -20,6 +24,7 @@ from adgang.messaging.models import (
     Receipt,
     Route,
 )
+from adgang.messaging.selectors import EventFilter, events_search
 from adgang.nemsms.models import NemSmsRegistration
 from adgang.systems import demo as systems_demo
 from adgang.systems.auth import authenticate_system
@@ -82,6 +87,27 @@ def test_every_event_of_the_message_log_appears(loaded):
     present = set(MessageEvent.objects.values_list("event", flat=True))
 
     assert set(EventTag.values) - present == set()
+
+
+def test_every_event_is_found_by_the_message_log_search_of_its_organisation(loaded):
+    """Each event tag, and each event by its own message id, system, CPR/CVR, type and
+    direction, through the selector the Hændelseslog reads (SPEC §5)."""
+    start, end = now() - timedelta(days=200), now() + timedelta(days=1)
+    for tag in EventTag.values:
+        event = MessageEvent.objects.filter(event=tag).order_by("id").first()
+        organisation = Organisation.objects.get(pk=event.organisation_id)
+        search = EventFilter(
+            start=start,
+            end=end,
+            event=tag,
+            direction=event.direction,
+            kind=event.kind,
+            party_id=event.recipient_id or event.sender_id,
+            system_id=event.sender_system_id or event.recipient_system_id,
+            message_id=uuid.UUID(event.message_uuid) if event.message_uuid else None,
+        )
+
+        assert event in events_search(organisation, search), tag
 
 
 def test_every_route_and_message_type_appears(loaded):
