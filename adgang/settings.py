@@ -321,6 +321,10 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},  # one INFO line per glyph subset in every PDF
         "asyncssh": {"level": "WARNING"},  # several INFO lines per SFTP connection
+        # One INFO line per request, with the pinned address in the URL; deliveries record
+        # their own outcome in the message log.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
 }
 FORM_RENDERER = "adgang.ui.forms.DKFDSFormRenderer"
