@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import io
 import lzma
-import re
 import tarfile
 import uuid
 from collections.abc import Iterator
@@ -34,15 +33,13 @@ from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
 
 from django.conf import settings
-from django.db import transaction
 
 from adgang.core.clock import now as clock_now
 from adgang.messaging.errors import BAD_REQUEST, PAYLOAD_TOO_LARGE, Refusal, Refused
-from adgang.messaging.events import EventTag
 from adgang.messaging.ingest import MAX_MESSAGE_BYTES, message_submit
-from adgang.messaging.models import Receipt, ReceiptKind, ReceiptStatus
-from adgang.messaging.recording import event_record
-from adgang.messaging.routing import receipt_for_sender, receipt_push_for
+from adgang.messaging.models import Receipt
+from adgang.messaging.refusals import upload_refused_record
+from adgang.messaging.routing import receipt_push_for
 from adgang.systems.models import MailSystem
 
 MIB = 1024 * 1024
@@ -54,8 +51,6 @@ _CHUNK = 64 * 1024
 ARCHIVE_INVALID = "bulk.archive.invalid"
 ARCHIVE_TOO_LARGE = "bulk.archive.too.large"
 ARCHIVE_PATH_NOT_ALLOWED = "bulk.archive.path.not.allowed"
-
-_UUID_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?messageUUID>\s*([^<\s]{1,64})\s*<")
 
 
 @dataclass(frozen=True)
@@ -199,41 +194,11 @@ def _member_submit(
     )
     if isinstance(result, Receipt):
         return result
-    return _member_refuse(system, name, content, result, transmission_id=transmission_id, now=now)
-
-
-def _member_refuse(
-    system: MailSystem,
-    name: str,
-    content: bytes,
-    refusal: Refusal,
-    *,
-    transmission_id: uuid.UUID,
-    now: datetime,
-) -> Receipt:
-    """A refused member: INVALID receipt and "Afvist teknisk" in the sender's log."""
-    match = _UUID_ELEMENT.search(content[:_CHUNK])
-    message_uuid = match.group(1).decode("ascii", "replace") if match else ""
-    error_message = f"{name}: {refusal.message}"
-    with transaction.atomic():
-        event_record(
-            tag=EventTag.TECHNICALLY_REJECTED,
-            organisation=system.organisation_id,
-            at=now,
-            sender_system_id=system.pk,
-            error_message=error_message,
-            receipt_status=ReceiptStatus.INVALID,
-            message_uuid=message_uuid,
-            transmission_id=transmission_id,
-        )
-        return receipt_for_sender(
-            system=system,
-            message=None,
-            kind=ReceiptKind.TECHNICAL,
-            status=ReceiptStatus.INVALID,
-            error_code=refusal.code,
-            error_message=error_message,
-            transmission_id=transmission_id,
-            now=now,
-            message_uuid=message_uuid,
-        )
+    return upload_refused_record(
+        system=system,
+        name=name,
+        content=content,
+        refusal=result,
+        transmission_id=transmission_id,
+        now=now,
+    )

@@ -10,24 +10,17 @@ errorMessage, timeStamp, receiptStatus}`. Removing the file marks the receipt de
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import transaction
-
 from adgang.messaging.errors import Refusal
-from adgang.messaging.events import EventTag
-from adgang.messaging.models import Receipt, ReceiptKind, ReceiptStatus
-from adgang.messaging.recording import event_record
-from adgang.messaging.routing import receipt_for_sender
+from adgang.messaging.models import Receipt
+from adgang.messaging.refusals import upload_refused_record
 from adgang.systems.models import MailSystem
 
 SUFFIX = ".json"
 # Where a refused upload's messageUUID is looked for (it is in the header, near the start).
-_UUID_SCAN_BYTES = 64 * 1024
-_MESSAGE_UUID = re.compile(rb"<(?:[\w.-]+:)?messageUUID>\s*([0-9A-Fa-f-]{36})\s*<")
 
 
 @dataclass(frozen=True)
@@ -114,39 +107,11 @@ def upload_refused(
     starts with the file's name (as a bulk's refused member does), so the sender can match
     the receipt to what it uploaded.
     """
-    message_uuid = _message_uuid_in(content)
-    error_message = f"{name}: {refusal.message}"
-    transmission_id = uuid.uuid4()
-    with transaction.atomic():
-        receipt = receipt_for_sender(
-            system=system,
-            message=None,
-            kind=ReceiptKind.TECHNICAL,
-            status=ReceiptStatus.INVALID,
-            error_code=refusal.code,
-            error_message=error_message,
-            transmission_id=transmission_id,
-            now=now,
-            message_uuid=message_uuid,
-        )
-        event_record(
-            tag=EventTag.TECHNICALLY_REJECTED,
-            organisation=system.organisation_id,
-            at=now,
-            sender_system_id=system.pk,
-            error_message=error_message,
-            receipt_status=ReceiptStatus.INVALID,
-            message_uuid=message_uuid,
-            transmission_id=transmission_id,
-        )
-    return receipt
-
-
-def _message_uuid_in(content: bytes) -> str:
-    match = _MESSAGE_UUID.search(content[:_UUID_SCAN_BYTES])
-    if match is None:
-        return ""
-    try:
-        return str(uuid.UUID(match[1].decode("ascii")))
-    except ValueError:
-        return ""
+    return upload_refused_record(
+        system=system,
+        name=name,
+        content=content,
+        refusal=refusal,
+        transmission_id=uuid.uuid4(),
+        now=now,
+    )
