@@ -325,6 +325,9 @@ LOGGING = {
         # their own outcome in the message log.
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # A RUNNING and a SUCCESSFUL line for every periodic job every 15 seconds would drown
+        # the console; failures are logged at ERROR and still show.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 FORM_RENDERER = "adgang.ui.forms.DKFDSFormRenderer"

@@ -120,5 +120,5 @@ def tick(at: datetime | None = None) -> list[str]:
             logger.exception("Periodic job %s could not be enqueued", job.name)
             continue
         enqueued.append(job.name)
-        logger.info("Enqueued periodic job %s", job.name)
+        logger.debug("Enqueued periodic job %s", job.name)
     return enqueued
