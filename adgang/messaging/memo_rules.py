@@ -276,9 +276,7 @@ def _document_rules(memo: Memo, *, error) -> None:
                     file.filename,
                 )
         for index, action in enumerate(document.actions):
-            if action.entry_point is not None and not _url_allowed(
-                action.entry_point, schemes
-            ):
+            if action.entry_point is not None and not _url_allowed(action.entry_point, schemes):
                 error(
                     f"{path}.Action[{index}].EntryPoint.url",
                     ACTION_URL_NOT_ALLOWED,
