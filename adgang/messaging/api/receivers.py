@@ -142,7 +142,8 @@ def memos_delete(request: HttpRequest, id: uuid.UUID):
     description=(
         "`COMPLETED` when the message could be read, else `INVALID` with `errorCode` and "
         "`errorMessage`. Only the system the message was delivered to may send it, once; "
-        "the sender system receives it as its business receipt."
+        "the sender system receives it as its business receipt. `{id}` is the messageId, or "
+        "the messageUUID (a REST PUSH receiver has only the MeMo, whose file name it is)."
     ),
     response={201: Receipt, 404: ErrorMessage, 409: ErrorMessage, **ERRORS},
 )
