@@ -54,6 +54,15 @@ def test_samples_are_all_there():
     assert (DATA / "NOTICE.md").exists()
 
 
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "memo-samples"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/memo-samples is not beside this clone")
+def test_samples_are_byte_for_byte_the_shared_ones():
+    shared = {path.name: path.read_bytes() for path in SHARED.glob("*.xml")}
+    assert shared == {path.name: path.read_bytes() for path in SAMPLES}
+
+
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda path: path.name)
 def test_every_sample_parses(path):
     memo = memo_parse(path.read_bytes())

@@ -7,6 +7,7 @@ exactly the fields a test names changed.
 
 import uuid
 from datetime import date
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from adgang.registers import demo as register_demo
@@ -19,7 +20,9 @@ COMPANY_B_CVR = register_demo.VIRKSOMHED_B.cvr
 KOMMUNE_A_CVR = register_demo.KOMMUNE_A.cvr
 KOMMUNE_M_CVR = register_demo.KOMMUNE_M.cvr
 CLIENT_IP = ALLOWED_IP  # the address every test system allows
-SHARED_SAMPLES = "../shared/memo-samples"
+# Byte-for-byte copies of ../shared/memo-samples/ (see their NOTICE.md), so the tests run in a
+# clone without the shared folder; test_messaging_memo_parse checks they are still the same.
+SHARED_SAMPLES = Path(__file__).resolve().parent.parent / "messaging" / "data"
 
 __all__ = ["BOTH", "RECEIVER", "SENDER", "Protocol"]
 
