@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "adgang.messaging",
     "adgang.exemptions",
     "adgang.nemsms",
+    "adgang.eventlog",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("apis/v1/", digital_post_api.urls),
     path("systemtilslutning/", include("adgang.systems.urls")),
     path("kontaktstruktur/", include("adgang.contacts.urls")),
+    path("haendelseslog/", include("adgang.eventlog.urls")),
     path("", include("adgang.accounts.urls")),
     path("", include("adgang.ui.urls")),
 ]

@@ -97,7 +97,23 @@ class ActionLogEntry(AppendOnlyModel):
 
     class Meta:
         ordering = ["-occurred_at"]
-        indexes = [models.Index(fields=["organisation", "-occurred_at"])]
+        # One index per search field of the Hændelseslog (SPEC §5): organisation, field, time.
+        indexes = [
+            models.Index(fields=["organisation", "-occurred_at"]),
+            *(
+                models.Index(
+                    fields=["organisation", field, "occurred_at"], name=f"action_org_{key}"
+                )
+                for key, field in (
+                    ("subject", "subject"),
+                    ("concerns", "concerns"),
+                    ("actorcvr", "actor_cvr"),
+                    ("actorrid", "actor_rid"),
+                    ("object", "object_id"),
+                    ("event", "event"),
+                )
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor} {self.subject} {self.event}"
@@ -119,7 +135,19 @@ class SearchLogEntry(AppendOnlyModel):
 
     class Meta:
         ordering = ["-occurred_at"]
-        indexes = [models.Index(fields=["organisation", "-occurred_at"])]
+        indexes = [
+            models.Index(fields=["organisation", "-occurred_at"]),
+            *(
+                models.Index(
+                    fields=["organisation", field, "occurred_at"], name=f"search_org_{key}"
+                )
+                for key, field in (
+                    ("data", "search_data"),
+                    ("actorrid", "actor_rid"),
+                    ("register", "register"),
+                )
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor} {self.register}"

@@ -86,7 +86,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Søg i hændelsesloggen"),
         _("Søg i hændelser for meddelelser, handlinger og søgninger."),
         "calendar-month",
-        url_name="ui:eventlog",
+        url_name="eventlog:landing",
     ),
     Section(
         "flyt-post",

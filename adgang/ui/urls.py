@@ -7,11 +7,6 @@ app_name = "ui"
 
 urlpatterns = [
     path("oversigt/", views.overview, name="overview"),
-    path("haendelseslog/", views.eventlog, name="eventlog"),
-    *(
-        path(f"haendelseslog/{key}/", view, name=f"eventlog-{key}")
-        for key, view in views.EVENT_LOG_VIEWS.items()
-    ),
     *(
         path(section.path, views.section_view(section), name=f"section-{section.key}")
         for section in SECTIONS

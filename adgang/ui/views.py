@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from adgang.accounts.access import declare, logged_in, public
-from adgang.ui.navigation import EVENT_LOGS, SECTIONS_BY_KEY, visible_logs, visible_sections
+from adgang.ui.navigation import visible_sections
 
 
 @logged_in
@@ -25,28 +25,6 @@ def section_view(section):
 
     view.__name__ = f"section_{section.key.replace('-', '_')}"
     return view
-
-
-@declare(SECTIONS_BY_KEY["haendelseslog"].access)
-def eventlog(request):
-    """Hændelseslog: links to the logs the person's rights open (SPEC §5)."""
-    return render(request, "ui/eventlog.html", {"logs": visible_logs(request.acting)})
-
-
-def eventlog_view(log):
-    @declare(log.access)
-    def view(request):
-        return render(
-            request,
-            "ui/section.html",
-            {"section": SECTIONS_BY_KEY["haendelseslog"], "log": log},
-        )
-
-    view.__name__ = f"eventlog_{log.key}"
-    return view
-
-
-EVENT_LOG_VIEWS = {log.key: eventlog_view(log) for log in EVENT_LOGS}
 
 
 @public
