@@ -49,7 +49,8 @@ def party_normalise(value: str) -> str:
 
 def actor_parse(value: str) -> dict[str, str]:
     """The actor field as filters: `CVR:x-RID:y` → actor_cvr and actor_rid; 10 digits → the
-    CPR concerned; 8 digits → actor_cvr; any other digits/upper-case hex (or `RID:x`) → actor_rid.
+    CPR concerned (`actor_concerns`, matched against the CPR/CVR concerned: a citizen's own
+    actions are logged on their CPR); 8 digits → actor_cvr; any other digits/upper-case hex (or `RID:x`) → actor_rid.
     """
     text = value.strip()
     combined = _COMBINED_ACTOR.fullmatch(text)
@@ -59,7 +60,7 @@ def actor_parse(value: str) -> dict[str, str]:
     digits = _SEPARATORS.sub("", text)
     if digits.isdigit() and len(digits) in (8, 10):
         number = party_normalise(digits)
-        return {"actor_cvr": number} if len(number) == 8 else {"concerns": number}
+        return {"actor_cvr": number} if len(number) == 8 else {"actor_concerns": number}
     rid = _RID.fullmatch(text)
     if rid:
         return {"actor_rid": rid["rid"]}
@@ -159,18 +160,20 @@ class ActionSearchForm(LogSearchForm):
     filter_fields = ("subject", "concerns", "object_id", "event")
     more_fields = ("object_id", "event")
 
-    def clean_actor(self) -> dict:
+    def clean_actor(self) -> str:
         text = self.cleaned_data["actor"].strip()
-        return actor_parse(text) if text else {}
+        self.actor_filters = actor_parse(text) if text else {}
+        return text
 
     def _criteria(self) -> dict:
-        values = {name: self.cleaned_data.get(name, "").strip() for name in ("object_id", "event")}
-        values.update(subject=self.cleaned_data["subject"], concerns=self.cleaned_data["concerns"])
-        actor = self.cleaned_data["actor"]
-        if actor.get("concerns") and values["concerns"] and actor["concerns"] != values["concerns"]:
-            # Two different people asked for: no row can match, keep both so that it is empty.
-            values["actor_concerns"] = actor.pop("concerns")
-        return {**values, **actor}
+        values = {name: self.cleaned_data[name].strip() for name in ("object_id", "event")}
+        values.update(
+            subject=self.cleaned_data["subject"],
+            concerns=self.cleaned_data["concerns"],
+            # As typed, to refill the form; queries.py reads only the parsed filters.
+            actor=self.cleaned_data["actor"],
+        )
+        return {**values, **self.actor_filters}
 
 
 class SearchSearchForm(LogSearchForm):

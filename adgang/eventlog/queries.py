@@ -67,7 +67,7 @@ def action_entries(organisation, criteria: dict, floor: datetime | None) -> Quer
     )
     filters = {name: criteria[name] for name in ACTION_FILTERS if criteria.get(name)}
     if criteria.get("actor_concerns"):
-        # The actor field named another person than the CPR/CVR field: both must hold.
+        # A CPR in the actor field; with the CPR/CVR field too, both must hold.
         entries = entries.filter(concerns=criteria["actor_concerns"])
     return entries.filter(**filters).order_by("-occurred_at", "-id")
 

@@ -95,3 +95,12 @@ def test_old_saved_searches_are_pruned(personas, client_as, time_machine):
     time_machine.move_to("2026-03-15 20:01:00+00:00", tick=False)
     assert saved_searches_prune() == 1
     assert SavedSearch.objects.count() == 0
+
+
+def test_the_result_page_refills_the_form_with_the_saved_search(personas, client_as, frozen):
+    client = client_as("lene")
+    data = {"actor": "CVR:29189846-RID:1004", "subject": "NemSMS", "start": "2026-03-01"}
+    html = client.get(client.post("/haendelseslog/handlinger/", data)["Location"]).content.decode()
+    assert 'value="CVR:29189846-RID:1004"' in html
+    assert '<option value="NemSMS" selected>' in html
+    assert 'value="2026-03-01"' in html and 'value="2026-03-15"' in html

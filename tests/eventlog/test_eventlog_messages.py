@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from adgang.eventlog.models import SavedSearch
 from adgang.messaging.events import EventTag
+from adgang.testing import assert_tenant_isolated
 from tests.support.eventlog_rows import CITIZEN, eventlog_searches, message_event
 
 URL = "/haendelseslog/meddelelser/"
@@ -68,8 +69,10 @@ def test_another_organisations_rows_are_never_shown(personas, client_as, frozen)
 def test_another_persons_saved_search_is_404(personas, client_as, frozen):
     client = client_as("lars")
     location = search(client, party_id=CITIZEN)["Location"]
-    assert client_as("bob").get(location).status_code == 404
-    assert client_as("bob").get(location.replace(URL, URL + "download/")).status_code == 404
+    searches = eventlog_searches(personas.bob.organisation).count()
+    assert_tenant_isolated(client_as("bob"), location)
+    assert_tenant_isolated(client_as("bob"), location.replace(URL, URL + "download/"))
+    assert eventlog_searches(personas.bob.organisation).count() == searches
 
 
 def test_a_saved_search_of_another_log_or_a_garbage_id_is_404(personas, client_as, frozen):
