@@ -50,7 +50,8 @@ def party_normalise(value: str) -> str:
 def actor_parse(value: str) -> dict[str, str]:
     """The actor field as filters: `CVR:x-RID:y` → actor_cvr and actor_rid; 10 digits → the
     CPR concerned (`actor_concerns`, matched against the CPR/CVR concerned: a citizen's own
-    actions are logged on their CPR); 8 digits → actor_cvr; any other digits/upper-case hex (or `RID:x`) → actor_rid.
+    actions are logged on their CPR); 8 digits → actor_cvr; other digits or upper-case hex
+    (or `RID:x`) → actor_rid.
     """
     text = value.strip()
     combined = _COMBINED_ACTOR.fullmatch(text)
