@@ -54,8 +54,8 @@ def run(*, alias: str, events: int, seed: int, repeat: int, export_rows: int, mi
     end = datetime.now(UTC).replace(microsecond=0)
     if migrate:
         call_command("migrate", database=alias, verbosity=0, interactive=False)
+    fill_seconds = prepare(alias, events, seed, end)
     pop = bench_data.population(alias, events, seed, end)
-    fill_seconds = prepare(alias, pop, events, seed)
     end = _latest(alias) or end  # a reused fill ended when its run did
     rng = random.Random(seed + 2)
     organisation = pop.big.organisation
@@ -78,16 +78,16 @@ def run(*, alias: str, events: int, seed: int, repeat: int, export_rows: int, mi
     }
 
 
-def prepare(alias: str, pop: bench_data.Population, events: int, seed: int) -> float | None:
+def prepare(alias: str, events: int, seed: int, end: datetime) -> float | None:
     """Fill the bench's rows, or reuse them when a previous run left exactly `events`.
 
-    Returns the fill time in seconds (None when reused). Refuses a message log holding rows
-    the bench did not write: the logs are append-only, so the bench could not remove what it
-    added, and measuring beside real data would measure something else."""
+    Returns the fill time in seconds (None when reused). Refuses, before writing anything, a
+    message log holding rows the bench did not write: the logs are append-only, so the bench
+    could not remove what it added, and measuring beside real data measures something else."""
     total = MessageEvent.objects.using(alias).count()
     if total == 0:
         started = time.perf_counter()
-        bench_data.fill(alias, pop, events, seed)
+        bench_data.fill(alias, bench_data.population(alias, events, seed, end), events, seed)
         return round(time.perf_counter() - started, 1)
     ours = MessageEvent.objects.using(alias).filter(
         organisation__cvr__startswith=bench_data.BENCH_CVR_PREFIX

@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from adgang.accounts.models import Organisation
 from adgang.audit.models import ActionLogEntry, SearchLogEntry
 from adgang.messaging.models import MessageEvent
 
@@ -82,7 +83,18 @@ def test_a_second_run_with_the_same_size_reuses_the_rows(document):
     assert MessageEvent.objects.count() == EVENTS
 
 
-def test_a_log_holding_other_events_is_refused_and_nothing_is_added(document):
+@pytest.mark.django_db
+def test_a_log_holding_other_events_is_refused_before_anything_is_added(personas):
+    MessageEvent.objects.create(
+        organisation=personas.alice.organisation, direction="OUT", event="MEMO_SEND_VALIDATED"
+    )
+    before = (MessageEvent.objects.count(), Organisation.objects.count())
+    with pytest.raises(CommandError, match="holds 1 events that this run did not fill"):
+        bench("--events", "1500")
+    assert (MessageEvent.objects.count(), Organisation.objects.count()) == before
+
+
+def test_a_bench_log_of_another_size_is_refused(document):
     before = (MessageEvent.objects.count(), ActionLogEntry.objects.count())
     with pytest.raises(CommandError, match="holds 1000 events that this run did not fill"):
         bench("--events", "1500")
