@@ -264,6 +264,21 @@ def fill(alias: str, pop: Population, events: int, seed: int) -> None:
     drop_indexes = connection.vendor == "postgresql" and events >= 100_000
     if drop_indexes:
         _set_indexes(alias, present=False)
+    try:
+        _write_all(alias, pop, events, rng)
+    finally:  # an interrupted fill must not leave the log without its indexes
+        if drop_indexes:
+            _set_indexes(alias, present=True)
+    # A live log is vacuumed by autovacuum; after a bulk copy VACUUM sets the visibility map
+    # so counts can be index-only scans, as they would be in production. (VACUUM cannot run
+    # inside a transaction, hence only for the large, index-rebuilding fills.)
+    statement = "VACUUM ANALYZE" if drop_indexes else "ANALYZE"
+    with connection.cursor() as cursor:
+        for model in (MessageEvent, ActionLogEntry, SearchLogEntry):
+            cursor.execute(f"{statement} {model._meta.db_table}")
+
+
+def _write_all(alias: str, pop: Population, events: int, rng: random.Random) -> None:
     for org in pop.organisations:
         count = round(events * org.share)
         if org is pop.organisations[-1]:
@@ -275,15 +290,6 @@ def fill(alias: str, pop: Population, events: int, seed: int) -> None:
     _write(
         alias, SearchLogEntry._meta.db_table, SEARCH_COLUMNS, _search_rows(pop, events // 10, rng)
     )
-    if drop_indexes:
-        _set_indexes(alias, present=True)
-    # A live log is vacuumed by autovacuum; after a bulk copy VACUUM sets the visibility map
-    # so counts can be index-only scans, as they would be in production. (VACUUM cannot run
-    # inside a transaction, hence only for the large, index-rebuilding fills.)
-    statement = "VACUUM ANALYZE" if drop_indexes else "ANALYZE"
-    with connection.cursor() as cursor:
-        for model in (MessageEvent, ActionLogEntry, SearchLogEntry):
-            cursor.execute(f"{statement} {model._meta.db_table}")
 
 
 def _set_indexes(alias: str, *, present: bool) -> None:
