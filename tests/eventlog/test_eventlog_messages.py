@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from adgang.eventlog import views
 from adgang.eventlog.models import SavedSearch
 from adgang.messaging.events import EventTag
 from adgang.testing import assert_tenant_isolated
@@ -128,3 +129,19 @@ def test_the_search_terms_never_reach_a_url(personas, client_as, frozen):
     html = client.get(search(client, party_id=CITIZEN)["Location"]).content.decode()
     hrefs = [part.split('"')[0] for part in html.split('href="')[1:]]
     assert hrefs and not [href for href in hrefs if CITIZEN in href]
+
+
+def test_a_result_count_over_the_cap_is_shown_as_over_the_cap(
+    personas, client_as, frozen, monkeypatch
+):
+    """The pages count at most COUNT_CAP rows (an exact count of millions would be paid on
+    every page); the search log still records the exact number."""
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    org = personas.lars.organisation
+    for _ in range(3):
+        message_event(org, frozen - timedelta(days=1))
+    client = client_as("lars")
+    html = client.get(search(client, party_id=CITIZEN)["Location"]).content.decode()
+    assert "Resultater (over 2)" in html
+    assert 'data-testid="count-capped"' in html
+    assert eventlog_searches(org).get().result_count == 3
