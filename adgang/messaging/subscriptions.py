@@ -10,7 +10,10 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _log_text
 
+from adgang.audit.models import Subject
+from adgang.audit.services import Actor, action_record
 from adgang.messaging.errors import Refusal
 from adgang.messaging.memo_rules import FieldError
 from adgang.messaging.models import Subscription
@@ -76,9 +79,11 @@ def subscription_create(
         MailSystem.objects.select_for_update().filter(pk=system.pk).first()
         if system.subscriptions.count() >= MAX_SUBSCRIPTIONS:
             return TOO_MANY
-        return Subscription.objects.create(
+        subscription = Subscription.objects.create(
             system=system, notification_url=url, operations=sorted(set(operations))
         )
+        _log(system, subscription, _log_text("Oprettet"), after=url)
+        return subscription
 
 
 def subscription_list(system: MailSystem) -> list[Subscription]:
@@ -91,6 +96,24 @@ def subscription_delete(system: MailSystem, subscription_id) -> None:
         key = uuid.UUID(str(subscription_id))
     except ValueError:
         raise SubscriptionNotFound() from None
-    deleted, _ = Subscription.objects.filter(system=system, pk=key).delete()
-    if not deleted:
-        raise SubscriptionNotFound()
+    with transaction.atomic():
+        subscription = Subscription.objects.filter(system=system, pk=key).first()
+        if subscription is None:
+            raise SubscriptionNotFound()
+        subscription.delete()
+        _log(system, subscription, _log_text("Slettet"), before=subscription.notification_url)
+
+
+def _log(system: MailSystem, subscription: Subscription, event, **values) -> None:
+    """A subscription is part of the system's connection: its changes go to the action log
+    (SPEC §14), by the system that made them through the API."""
+    action_record(
+        actor=Actor(f"System:{system.pk}"),
+        organisation=system.organisation,
+        subject=Subject.SYSTEM,
+        event=event,
+        object_id=system.pk,
+        object_name=system.name,
+        field=_log_text("Abonnement (notificationUrl)"),
+        **values,
+    )

@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from adgang.audit.models import ActionLogEntry, Subject
 from adgang.messaging.delivery import deliveries_run
 from adgang.messaging.errors import Refusal
 from adgang.messaging.events import EventTag
@@ -52,6 +53,35 @@ def test_a_subscription_is_created_listed_and_deleted(publisher):
     assert created.operations == ["MEMO_AVAILABLE"]
     subscription_delete(publisher, created.pk)
     assert subscription_list(publisher) == []
+
+
+def test_creating_and_deleting_a_subscription_is_in_the_action_log(publisher):
+    url = "https://post.kommune-m.dk/ny"
+    created = subscription_create(publisher, notification_url=url)
+    subscription_delete(publisher, created.pk)
+
+    entries = ActionLogEntry.objects.filter(object_id=str(publisher.pk), subject=Subject.SYSTEM)
+    logged = list(
+        entries.filter(field__startswith="Abonnement")
+        .order_by("occurred_at", "event")
+        .values_list("event", "before", "after", "actor", "organisation")
+    )
+    actor = f"System:{publisher.pk}"
+    organisation = publisher.organisation_id
+    assert logged == [
+        ("Oprettet", "", url, actor, organisation),
+        ("Slettet", url, "", actor, organisation),
+    ]
+
+
+def test_a_refused_subscription_writes_nothing_to_the_action_log(publisher):
+    before = ActionLogEntry.objects.count()
+    refusal = subscription_create(publisher, notification_url="http://post.kommune-m.dk/ny")
+    with pytest.raises(SubscriptionNotFound):
+        subscription_delete(publisher, uuid.uuid4())
+
+    assert isinstance(refusal, Refusal)
+    assert ActionLogEntry.objects.count() == before
 
 
 @pytest.mark.parametrize(
