@@ -14,7 +14,7 @@ fejlet", both in the sender's log. Technical receipts of a bulk upload: delivere
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -32,14 +32,15 @@ NO_ENDPOINT_TEXT = "Afsendersystemet har intet kvitterings-end point."
 
 
 def receipt_json(receipt: Receipt) -> dict:
-    """The NgDP Receipt shape (the same for pushing and for the receipts API)."""
+    """The NgDP Receipt shape as JSON values: what is pushed to a sender's receipt endpoint and
+    written as a receipt file over SFTP (times in UTC with a `Z`)."""
     return {
         "transmissionId": str(receipt.transmission_id),
         "messageUUID": receipt.message_uuid or None,
         "messageId": str(receipt.message_id) if receipt.message_id else None,
         "errorCode": receipt.error_code or None,
         "errorMessage": receipt.error_message or None,
-        "timeStamp": receipt.time_stamp.isoformat(),
+        "timeStamp": receipt.time_stamp.astimezone(UTC).isoformat().replace("+00:00", "Z"),
         "receiptStatus": receipt.receipt_status,
     }
 

@@ -72,7 +72,7 @@ def test_a_pending_receipt_is_posted_as_ngdp_receipt_json(business_receipt, rece
             "messageId": str(business_receipt.message_id),
             "errorCode": "memo.unreadable",
             "errorMessage": "Kunne ikke læses",
-            "timeStamp": "2026-03-02T09:00:00+00:00",
+            "timeStamp": "2026-03-02T09:00:00Z",
             "receiptStatus": "INVALID",
         }
     ]

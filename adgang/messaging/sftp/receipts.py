@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from adgang.messaging.errors import Refusal
 from adgang.messaging.models import Receipt
+from adgang.messaging.receipts_push import receipt_json
 from adgang.messaging.refusals import upload_refused_record
 from adgang.systems.models import MailSystem
 
@@ -32,17 +33,8 @@ class ReceiptFile:
 
 
 def receipt_document(receipt: Receipt) -> bytes:
-    """The receipt as NgDP's Receipt JSON (UTF-8)."""
-    stamp = receipt.time_stamp.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    document = {
-        "transmissionId": str(receipt.transmission_id),
-        "messageUUID": receipt.message_uuid or None,
-        "messageId": str(receipt.message_id) if receipt.message_id else None,
-        "errorCode": receipt.error_code or None,
-        "errorMessage": receipt.error_message or None,
-        "timeStamp": stamp,
-        "receiptStatus": receipt.receipt_status,
-    }
+    """The receipt as NgDP's Receipt JSON (UTF-8), as the receipt endpoint gets it pushed."""
+    document = receipt_json(receipt)
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
 
 
