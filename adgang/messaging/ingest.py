@@ -95,7 +95,6 @@ def message_submit(
         recipient = _recipient_of(memo)
         _check(memo, system=system, recipient=recipient, query_uuid=query_uuid, now=now)
         message_uuid = uuid.UUID(memo.header.message_uuid)
-        _refuse_duplicate(message_uuid)
         try:
             with transaction.atomic():
                 return _store(
@@ -108,7 +107,8 @@ def message_submit(
                     push=receipt_push,
                 )
         except IntegrityError:
-            # Lost a race with the same messageUUID submitted at the same time.
+            # The unique messageUUID refuses a duplicate, also one submitted at the same
+            # moment; any other integrity error is not the sender's to fix.
             _refuse_duplicate(message_uuid)
             raise
     except MemoError as error:
