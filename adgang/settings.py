@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "adgang.exemptions",
     "adgang.nemsms",
     "adgang.eventlog",
+    "adgang.readaccess",
+    "adgang.authorityinfo",
+    "adgang.recalls",
+    "adgang.postmoves",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,12 @@ urlpatterns = [
     path("systemtilslutning/", include("adgang.systems.urls")),
     path("kontaktstruktur/", include("adgang.contacts.urls")),
     path("haendelseslog/", include("adgang.eventlog.urls")),
+    path("fritagelse/", include("adgang.exemptions.urls")),
+    path("nemsms/", include("adgang.nemsms.urls")),
+    path("adgang/", include("adgang.readaccess.urls")),
+    path("myndighedsinformation/", include("adgang.authorityinfo.urls")),
+    path("tilbagekald/", include("adgang.recalls.urls")),
+    path("flyt-post/", include("adgang.postmoves.urls")),
     path("", include("adgang.accounts.urls")),
     path("", include("adgang.ui.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Authority information: privacy-policy link and logo (SPEC §9)."""

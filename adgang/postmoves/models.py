@@ -1,0 +1,1 @@
+"""Moving an authority's post off the platforms (SPEC §12)."""

@@ -1,0 +1,1 @@
+"""Read access to a citizen's Digital Post (SPEC §8)."""
