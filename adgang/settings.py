@@ -75,8 +75,8 @@ INSTALLED_APPS = [
     "adgang.eventlog",
     "adgang.readaccess",
     "adgang.authorityinfo",
-    "adgang.recalls",
-    "adgang.postmoves",
+    "adgang.recall",
+    "adgang.movepost",
 ]
 
 MIDDLEWARE = [

@@ -37,8 +37,8 @@ urlpatterns = [
     path("nemsms/", include("adgang.nemsms.urls")),
     path("adgang/", include("adgang.readaccess.urls")),
     path("myndighedsinformation/", include("adgang.authorityinfo.urls")),
-    path("tilbagekald/", include("adgang.recalls.urls")),
-    path("flyt-post/", include("adgang.postmoves.urls")),
+    path("tilbagekald/", include("adgang.recall.urls")),
+    path("flyt-post/", include("adgang.movepost.urls")),
     path("", include("adgang.accounts.urls")),
     path("", include("adgang.ui.urls")),
 ]

@@ -1,3 +1,3 @@
-app_name = "postmoves"
+app_name = "recall"
 
 urlpatterns: list = []

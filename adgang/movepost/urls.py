@@ -1,3 +1,3 @@
-app_name = "recalls"
+app_name = "movepost"
 
 urlpatterns: list = []

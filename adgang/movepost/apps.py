@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class PostMovesConfig(AppConfig):
-    name = "adgang.postmoves"
-    label = "postmoves"
+class MovePostConfig(AppConfig):
+    name = "adgang.movepost"
+    label = "movepost"
     verbose_name = _("Flyt post")

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class RecallsConfig(AppConfig):
-    name = "adgang.recalls"
-    label = "recalls"
+class RecallConfig(AppConfig):
+    name = "adgang.recall"
+    label = "recall"
     verbose_name = _("Tilbagekald")
