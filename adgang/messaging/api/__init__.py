@@ -15,7 +15,12 @@ from django.urls import re_path
 from ninja import NinjaAPI
 
 from adgang.accounts.access import ACCESS_ATTRIBUTE, Access
-from adgang.messaging.api import receivers, senders  # noqa: F401  (register the operations)
+from adgang.messaging.api import (  # noqa: F401  (register the operations)
+    logos,
+    receivers,
+    senders,
+    system_fetches,
+)
 from adgang.messaging.api.errors import (
     errors_install,
     method_not_allowed_response,
