@@ -262,6 +262,10 @@ ADGANG_DEEPLINK_CITIZEN_BASE = env.str(
 )
 ADGANG_DEEPLINK_BUSINESS_BASE = env.str("ADGANG_DEEPLINK_BUSINESS_BASE", default="https://virk.dk")
 
+# The portal's own public address, for links that leave it: the NemSMS confirmation link sent
+# by SMS (SPEC §7). No trailing slash.
+ADGANG_PUBLIC_BASE_URL = env.str("ADGANG_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
 # Shown in the header of every page (SPEC §2).
 ADGANG_SUPPORT_PHONE = env.str("ADGANG_SUPPORT_PHONE", default="33 98 00 38")
 
