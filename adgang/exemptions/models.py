@@ -24,6 +24,20 @@ class ExemptionReason(models.TextChoices):
     OTHER = "OTHER", _("Andet")
 
 
+class Forwarding(models.TextChoices):
+    """Where unopened post in the platform mailbox goes when the exemption starts."""
+
+    DECLINED = "DECLINED", _("Ønsker ikke videresendelse")
+    REGISTERED = "REGISTERED", _("Folkeregisteradresse / hovedkontor")
+    ALTERNATIVE = "ALTERNATIVE", _("Alternativ adresse")
+
+
+class LiftCause(models.TextChoices):
+    LIFTED = "LIFTED", _("Ophævet")
+    EXPIRED = "EXPIRED", _("Udløbet")
+    REENROLLED = "REENROLLED", _("Genindmeldt efter indrejse")
+
+
 class Exemption(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     id_type = models.CharField(max_length=3, choices=ExemptionIdType.choices)
@@ -40,6 +54,20 @@ class Exemption(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="exemptions_made"
     )
     created_at = models.DateTimeField(default=now)
+    # The name in the register when exempted (for the log entries written by the job).
+    name = models.CharField(max_length=200, blank=True)
+    forwarding = models.CharField(max_length=12, choices=Forwarding.choices, blank=True)
+    created_by = models.CharField(max_length=100, blank=True)
+    renewed_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.CharField(max_length=100, blank=True)
+    lifted_by_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exemptions_lifted",
+    )
+    lift_cause = models.CharField(max_length=12, choices=LiftCause.choices, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["id_type", "number"])]
