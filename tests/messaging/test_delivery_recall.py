@@ -1,5 +1,6 @@
 """Recall — Tilbagekald (SPEC §10, §13): only the organisation's own message held for a value
-date still ahead; every other case is refused with a reason; two recalls at once, one wins."""
+date still ahead; every other case is refused with its own reason; two recalls at once, one
+wins."""
 
 import threading
 import uuid
@@ -16,8 +17,10 @@ from adgang.messaging.recall import (
     ALREADY_SENT,
     NO_VALUE_DATE,
     NOT_FOUND,
+    OTHER_ORGANISATION,
     RecallRefused,
     message_recall,
+    recall_check,
 )
 from adgang.messaging.release import messages_release_due
 from tests.support.messaging_delivery import message_for, pull_sender
@@ -100,22 +103,69 @@ def test_an_unknown_id_is_refused(personas, message_id):
         personas,
         message_id,
         NOT_FOUND,
-        "Der findes ingen meddelelse med dette ID fra din organisation.",
+        "Der findes ingen meddelelse med dette ID.",
     )
 
 
-def test_another_organisations_message_gets_the_same_answer_as_an_unknown_id(personas):
+def test_another_organisations_message_is_refused_with_its_own_reason(personas):
     message = held_message(personas)
 
     assert_refused(
         personas,
         message.pk,
-        NOT_FOUND,
-        "Der findes ingen meddelelse med dette ID fra din organisation.",
+        OTHER_ORGANISATION,
+        "Meddelelsen er ikke sendt af din organisation og kan ikke tilbagekaldes.",
         who="maja",
     )
     message.refresh_from_db()
+    assert (message.state, message.recalled_at) == (MessageState.HELD, None)
+
+
+def test_another_organisations_message_is_refused_before_its_own_state_is_told(personas):
+    # A recalled message of Kommune A: Kommune M learns only that it is not theirs.
+    message = held_message(personas)
+    recall(personas, message.pk)
+
+    assert_refused(
+        personas,
+        message.pk,
+        OTHER_ORGANISATION,
+        "Meddelelsen er ikke sendt af din organisation og kan ikke tilbagekaldes.",
+        who="maja",
+    )
+
+
+def test_the_check_before_the_confirm_gives_the_message_and_changes_nothing(personas):
+    message = held_message(personas)
+    before = counts()
+
+    checked = recall_check(
+        organisation=personas.alice.organisation, message_id=str(message.pk), now=T0
+    )
+
+    assert checked.pk == message.pk
+    assert checked.sender_system.organisation == personas.alice.organisation
+    message.refresh_from_db()
     assert message.state == MessageState.HELD
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("state", "changes", "at", "code"),
+    [
+        (MessageState.RECALLED, {}, T0, ALREADY_RECALLED),
+        (MessageState.DELIVERED, {"value_date": None, "deliver_after": None}, T0, NO_VALUE_DATE),
+        (MessageState.HELD, {}, DELIVER_AFTER, ALREADY_SENT),
+        (MessageState.QUEUED, {}, T0, ALREADY_SENT),
+    ],
+)
+def test_the_check_before_the_confirm_gives_each_reason(personas, state, changes, at, code):
+    message = held_message(personas, state=state, **changes)
+
+    with pytest.raises(RecallRefused) as refused:
+        recall_check(organisation=personas.alice.organisation, message_id=message.pk, now=at)
+
+    assert refused.value.code == code
 
 
 def test_a_message_without_a_value_date_is_refused(personas):
