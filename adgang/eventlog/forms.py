@@ -82,8 +82,13 @@ class DateInput(forms.DateInput):
 class LogSearchForm(forms.Form):
     """The period fields shared by every log; subclasses add theirs and `_criteria()`."""
 
-    start = forms.DateField(label=_("Startdato"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("Slutdato"), required=False, widget=DateInput())
+    # The guide's labels (§7.3–7.5): a date each; a period covers whole Danish days.
+    start = forms.DateField(
+        label=_("Starttidspunkt for log"), help_text=_("Dato"), required=False, widget=DateInput()
+    )
+    end = forms.DateField(
+        label=_("Sluttidspunkt for log"), help_text=_("Dato"), required=False, widget=DateInput()
+    )
 
     def clean(self):
         cleaned = super().clean()

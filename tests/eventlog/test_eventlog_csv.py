@@ -3,9 +3,11 @@ BOM, `;`, formula-safe, full CPR numbers, and one search-log row per export."""
 
 from datetime import timedelta
 
+import pytest
+from django.db import connection
 from django.http import StreamingHttpResponse
 
-from adgang.eventlog.exports import action_entries_csv, message_events_csv, search_entries_csv
+from adgang.eventlog.exports import CHUNK, action_entries_csv, message_events_csv, search_entries_csv
 from adgang.eventlog.models import SavedSearch
 from tests.support.eventlog_rows import (
     CITIZEN,
@@ -93,3 +95,23 @@ def test_the_export_is_lazy_and_reads_the_rows_with_an_iterator(personas, frozen
     message_event(org, frozen - timedelta(hours=1), title="Efter starten")
     assert "Efter starten" in "".join(lines)  # rows are read as the stream is consumed
     assert SavedSearch.objects.count() == 0
+
+
+def test_on_postgresql_the_download_reads_through_a_server_side_cursor(personas, frozen):
+    """Constant memory (SPEC §5): while the CSV streams, PostgreSQL holds the export's open
+    cursor (pg_cursors), so the rows are fetched chunk by chunk, never all at once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("server-side cursors are PostgreSQL's; SQLite streams from its own cursor")
+    org = personas.lars.organisation
+    for hour in range(CHUNK + 5):
+        message_event(org, frozen - timedelta(minutes=hour + 1), title=f"Brev {hour}")
+    lines = message_events_csv(org, CRITERIA)
+    next(lines)  # the header
+    next(lines)  # the first row: the cursor is open now
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_cursors WHERE name LIKE '_django_curs_%%'")
+        assert len(cursor.fetchall()) == 1
+    assert sum(1 for _ in lines) == CHUNK + 4  # the rest, read as the stream goes on
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_cursors WHERE name LIKE '_django_curs_%%'")
+        assert cursor.fetchone()[0] == 0  # closed at the end of the stream

@@ -2,15 +2,20 @@
 
 from django.db import migrations, models
 
+from adgang.core.migration_operations import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # The message log is the biggest table: build the index without blocking intake.
+    atomic = False
+
     dependencies = [
         ("accounts", "0001_initial"),
         ("messaging", "0001_initial"),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name="messageevent",
             index=models.Index(
                 fields=["organisation", "occurred_at"],
