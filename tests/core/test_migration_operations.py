@@ -6,7 +6,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-
 # sqlmigrate opens a schema editor, which SQLite refuses inside the test's transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,12 @@ import pytest
 from django.db import connection
 from django.http import StreamingHttpResponse
 
-from adgang.eventlog.exports import CHUNK, action_entries_csv, message_events_csv, search_entries_csv
+from adgang.eventlog.exports import (
+    CHUNK,
+    action_entries_csv,
+    message_events_csv,
+    search_entries_csv,
+)
 from adgang.eventlog.models import SavedSearch
 from tests.support.eventlog_rows import (
     CITIZEN,
