@@ -41,6 +41,12 @@ class NemSmsRegistration(models.Model):
         related_name="nemsms_registrations_made",
     )
     created_at = models.DateTimeField(default=now)
+    # The name in the CPR/CVR register at sign-up: the confirmation's log entry names it.
+    name = models.CharField(max_length=255, blank=True)
+    # Who signed up, and who last changed the registration (actor ids as in the action log).
+    created_by = models.CharField(max_length=80, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.CharField(max_length=80, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["id_type", "number"])]
@@ -54,6 +60,43 @@ class NemSmsRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id_type} {self.number} {self.state}"
+
+
+class NemSmsConfirmation(models.Model):
+    """One confirmation link sent by SMS (SPEC §7): confirms `phone` for `registration`.
+
+    Only the SHA-256 of the random token is stored. A link is valid for 48 hours, once, and
+    only while it is the registration's open confirmation: a later sign-up step (a new
+    number, unregistering) marks it superseded. At most one open confirmation per
+    registration (constraint), so "the link that belongs to this sign-up" is unambiguous.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    registration = models.ForeignKey(
+        NemSmsRegistration, on_delete=models.CASCADE, related_name="confirmations"
+    )
+    phone = models.CharField(max_length=20)  # E.164, the number this link confirms
+    # The organisation whose caseworker sent the link: the confirmation is logged there.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(used_at__isnull=True, superseded_at__isnull=True),
+                name="nemsms_one_open_confirmation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} {self.phone}"
 
 
 class SmsOutbox(models.Model):
