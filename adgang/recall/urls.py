@@ -1,3 +1,11 @@
+from django.urls import path
+
+from adgang.recall import views
+
 app_name = "recall"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<slug:token>/", views.found, name="found"),
+    path("<slug:token>/bekraeft/", views.confirm, name="confirm"),
+]
