@@ -19,6 +19,7 @@ from adgang.audit.models import Register
 from adgang.readaccess.models import NAME_MAX_LENGTH, AccessType
 from adgang.readaccess.services import MSG_EXPIRY_PAST, MSG_SELF
 from adgang.registers.forms import CompanyLookupForm, PersonLookupForm
+from adgang.registers.validation import CPR_EMPTY
 
 REGISTER = Register.ADGANGSREGISTER
 LIFT, KEEP = "lift", "keep"
@@ -36,6 +37,7 @@ MSG_EXEMPTION_MISSING = _("Vælg, om fritagelsen skal ophæves eller bevares.")
 def giver_form(data=None, *, acting) -> PersonLookupForm:
     """ "Frem søg borger (adgangsgiver)": a CPR number; a deceased citizen is refused."""
     form = PersonLookupForm(data, acting=acting, register=REGISTER, prefix="giver")
+    form.fields["cpr"].error_messages["required"] = CPR_EMPTY
     form.fields["cpr"].help_text = _(
         "Indtast CPR-nummer på den borger, hvis Digital Post du ønsker at administrere adgange til."
     )
