@@ -1,10 +1,11 @@
 """The `eventlog` suite of `manage.py bench` (issue 6, SPEC §5 at national scale).
 
-For each search of the three logs it times the page the portal shows — the first 25 rows,
-newest first, plus the result count capped at `COUNT_CAP` ("over 10.000") — through the
-selector code the pages use, beside hand-written SQL doing the same query in the same run,
-with the same values, alternating which goes first. Then it times the CSV export
-(`bench_export`).
+For each search of the three logs it times what the page fetches — the first 25 rows, newest
+first, and the result count capped at `COUNT_CAP` ("over 10.000"), which a first page whose
+rows do not fill it takes from the rows — through `queries.LogResults`, the very code the
+page runs, beside hand-written SQL doing the same (same columns, same one or two queries) in
+the same run, with the same values, alternating which goes first. Then it times the CSV
+export (`bench_export`).
 
 Safety: the suite fills only an empty message log, or reuses one it filled before with the
 same number of events; a database holding other events is refused (see `prepare`).
@@ -23,30 +24,35 @@ from functools import partial
 
 from django.core.management import CommandError, call_command
 from django.db import connections
-from django.db.models import QuerySet
 
 from adgang.audit.models import ActionLogEntry, SearchLogEntry
 from adgang.eventlog import bench_data, bench_export
+from adgang.eventlog.models import LogKind
+from adgang.eventlog.period import DANISH, Period
+from adgang.eventlog.queries import COUNT_CAP, MODELS, PAGE_COLUMNS, LogResults, log_rows
 from adgang.messaging.models import MessageEvent
-from adgang.messaging.selectors import EventFilter, events_search
 
 PAGE_SIZE = 25
-COUNT_CAP = 10_000  # the page would show "over 10.000" beyond this
-WINDOW = timedelta(days=92)  # the pages' longest period: three months
+WINDOW_DAYS = 92  # the pages' longest period: three months of whole days
+WINDOW = timedelta(days=WINDOW_DAYS)
 WINDOW_SHIFT_DAYS = 30  # each repetition ends up to this many days before the fill's end
 SAMPLES = 200
 
 
 @dataclass(frozen=True)
 class Search:
-    """One search type: the queryset the page would run, and the same query in SQL."""
+    """One search type: its log and criterion, and the same filter in hand-written SQL."""
 
     name: str
-    table: str
-    orm: Callable[[dict, datetime, datetime], QuerySet]
+    kind: str  # LogKind
+    criterion: Callable[[dict], dict]  # sample row → the criteria's filter
     raw_where: str  # ANDed to organisation and period
     raw_params: Callable[[dict], list]
     needs: str = ""  # the sample key this search reads, when not every row has it
+
+    @property
+    def table(self) -> str:
+        return MODELS[self.kind]._meta.db_table
 
 
 def run(*, alias: str, events: int, seed: int, repeat: int, export_rows: int, migrate: bool):
@@ -60,11 +66,10 @@ def run(*, alias: str, events: int, seed: int, repeat: int, export_rows: int, mi
     rng = random.Random(seed + 2)
     organisation = pop.big.organisation
     figures = {}
-    for search in message_searches(alias, organisation) + staff_searches(alias, organisation):
+    for search in message_searches(alias) + staff_searches():
         samples = _samples(alias, search.table, organisation.id, end, rng, repeat)
-        figures.update(_latency(alias, search, organisation.id, samples, end, repeat, rng))
-    period = message_searches(alias, organisation)[0]
-    figures.update(_full_count(alias, period, organisation.id, end, repeat))
+        figures.update(_latency(alias, search, organisation, samples, end, repeat, rng))
+    figures.update(_full_count(alias, organisation, end, repeat))
     figures.update(bench_export.measure(alias, organisation, end, min(export_rows, events)))
     return {
         "suite": "eventlog",
@@ -73,7 +78,7 @@ def run(*, alias: str, events: int, seed: int, repeat: int, export_rows: int, mi
         "staff_log_rows": events // 10,
         "fill_seconds": fill_seconds,
         "repeat": repeat,
-        "page": {"rows": PAGE_SIZE, "count_cap": COUNT_CAP, "window_days": WINDOW.days},
+        "page": {"rows": PAGE_SIZE, "count_cap": COUNT_CAP, "window_days": WINDOW_DAYS},
         "figures": figures,
     }
 
@@ -110,30 +115,25 @@ def _latest(alias: str) -> datetime | None:
     )
 
 
-def message_searches(alias: str, organisation) -> list[Search]:
-    """The message log's searches (SPEC §5) through `events_search`, as the page runs it."""
+def message_searches(alias: str) -> list[Search]:
+    """The message log's searches (SPEC §5), each as the page's criteria and as SQL."""
     db_uuid = _uuid_adapter(alias)
-    table = MessageEvent._meta.db_table
 
-    def search(name: str, fields: Callable[[dict], dict], where: str, params) -> Search:
-        def orm(sample, start, stop):
-            found = EventFilter(start=start, end=stop, **fields(sample))
-            return events_search(organisation, found).using(alias)
-
+    def search(name: str, criterion: Callable[[dict], dict], where: str, params) -> Search:
         needs = name if name in ("cpr", "cvr") else ""
-        return Search(f"messages.{name}", table, orm, where, params, needs)
+        return Search(f"messages.{name}", LogKind.MESSAGES, criterion, where, params, needs)
 
     return [
         search("period", lambda s: {}, "", lambda s: []),
         search(
             "message_id",
-            lambda s: {"message_id": uuid.UUID(s["message_uuid"])},
+            lambda s: {"message_id": s["message_uuid"]},
             "(message_uuid = %s OR message_id = %s)",
             lambda s: [s["message_uuid"], db_uuid(uuid.UUID(s["message_uuid"]))],
         ),
         search(
             "system_id",
-            lambda s: {"system_id": s["sender_system_id"]},
+            lambda s: {"system_id": str(s["sender_system_id"])},
             "(sender_system_id = %s OR recipient_system_id = %s)",
             lambda s: [db_uuid(s["sender_system_id"])] * 2,
         ),
@@ -160,52 +160,60 @@ def message_searches(alias: str, organisation) -> list[Search]:
     ]
 
 
-def staff_searches(alias: str, organisation) -> list[Search]:
-    """The action and search logs' searches (SPEC §5) as ORM querysets equal to the pages'
-    filters (the pages' own selectors are the eventlog-ui helper's)."""
-    actions = ActionLogEntry._meta.db_table
-    searches = SearchLogEntry._meta.db_table
+def staff_searches() -> list[Search]:
+    """The action and search logs' searches (SPEC §5), each as the page's criteria and SQL."""
 
-    def staff(model, table: str, name: str, field: str) -> Search:
-        def orm(sample, start, stop):
-            return (
-                model.objects.using(alias)
-                .filter(organisation=organisation, occurred_at__gte=start, occurred_at__lt=stop)
-                .filter(**{field: sample[field]})
-                .order_by("-occurred_at", "-id")
-            )
-
-        return Search(name, table, orm, f"{field} = %s", lambda s: [s[field]])
+    def staff(kind: str, name: str, criterion: str, column: str) -> Search:
+        return Search(
+            name, kind, lambda s: {criterion: s[column]}, f"{column} = %s", lambda s: [s[column]]
+        )
 
     return [
-        staff(ActionLogEntry, actions, "actions.subject", "subject"),
-        staff(ActionLogEntry, actions, "actions.cpr_cvr", "concerns"),
-        staff(ActionLogEntry, actions, "actions.actor", "actor_rid"),
-        staff(ActionLogEntry, actions, "actions.object_id", "object_id"),
-        staff(ActionLogEntry, actions, "actions.event", "event"),
-        staff(SearchLogEntry, searches, "searches.actor", "actor_rid"),
-        staff(SearchLogEntry, searches, "searches.search_data", "search_data"),
-        staff(SearchLogEntry, searches, "searches.register", "register"),
+        staff(LogKind.ACTIONS, "actions.subject", "subject", "subject"),
+        staff(LogKind.ACTIONS, "actions.cpr_cvr", "concerns", "concerns"),
+        staff(LogKind.ACTIONS, "actions.actor", "actor_rid", "actor_rid"),
+        staff(LogKind.ACTIONS, "actions.object_id", "object_id", "object_id"),
+        staff(LogKind.ACTIONS, "actions.event", "event", "event"),
+        staff(LogKind.SEARCHES, "searches.actor", "actor_rid", "actor_rid"),
+        staff(LogKind.SEARCHES, "searches.search_data", "search_data", "search_data"),
+        staff(LogKind.SEARCHES, "searches.register", "register", "register"),
     ]
 
 
-def _latency(alias, search: Search, organisation_id, samples, end, repeat, rng) -> dict:
-    """p50 and p95 in ms of the ORM page and of the raw page over `repeat` varied values."""
+def _window(end: datetime, rng) -> Period:
+    """Three months of whole Danish days ending up to WINDOW_SHIFT_DAYS before `end`."""
+    last = (end - timedelta(seconds=rng.random() * WINDOW_SHIFT_DAYS * 86_400)).astimezone(DANISH)
+    return Period(last.date() - timedelta(days=WINDOW_DAYS - 1), last.date())
+
+
+def _latency(alias, search: Search, organisation, samples, end, repeat, rng) -> dict:
+    """p50 and p95 in ms of the page's rows and count (LogResults, exactly as the page asks
+    them) and of the same in hand-written SQL, over `repeat` varied values and windows."""
     connection = connections[alias]
     db_uuid = _uuid_adapter(alias)
+    columns = ", ".join(PAGE_COLUMNS[search.kind])
     timings: dict[str, list[float]] = {"orm": [], "raw": []}
     samples = [s for s in samples if not search.needs or s.get(search.needs)] or samples
     for round_number in range(repeat + 1):  # round 0 warms caches and is not counted
         sample = rng.choice(samples)
-        stop = end - timedelta(seconds=rng.random() * WINDOW_SHIFT_DAYS * 86_400)
-        start = stop - WINDOW
+        window = _window(end, rng)
+        criteria = {
+            "start": window.start.isoformat(),
+            "end": window.end.isoformat(),
+            **search.criterion(sample),
+        }
         where = "organisation_id = %s AND occurred_at >= %s AND occurred_at < %s"
         if search.raw_where:
             where += " AND " + search.raw_where
-        params = [db_uuid(organisation_id), start, stop, *search.raw_params(sample)]
+        params = [
+            db_uuid(organisation.id),
+            window.start_at,
+            window.end_before,
+            *search.raw_params(sample),
+        ]
         runs = [
-            ("orm", partial(_orm_page, search.orm, sample, start, stop)),
-            ("raw", partial(_raw_page, connection, search.table, where, params)),
+            ("orm", partial(_page, alias, search.kind, organisation, criteria)),
+            ("raw", partial(_raw_page, connection, search.table, columns, where, params)),
         ]
         if round_number % 2:
             runs.reverse()
@@ -220,22 +228,24 @@ def _latency(alias, search: Search, organisation_id, samples, end, repeat, rng) 
     }
 
 
-def _full_count(alias: str, period: Search, organisation_id, end: datetime, repeat: int) -> dict:
+def _full_count(alias: str, organisation, end: datetime, repeat: int) -> dict:
     """The exact count of the big organisation's last three months (what a paginator without
-    a cap counts), ORM vs raw: the figure behind the proposal of a capped count."""
-    stop, start = end, end - WINDOW
-    organisation_id = _uuid_adapter(alias)(organisation_id)
+    a cap counts), ORM vs raw: the figure behind the capped count of the pages."""
+    window = Period((end.astimezone(DANISH) - WINDOW).date(), end.astimezone(DANISH).date())
+    criteria = {"start": window.start.isoformat(), "end": window.end.isoformat()}
+    organisation_id = _uuid_adapter(alias)(organisation.id)
+    table = MessageEvent._meta.db_table
     timings: dict[str, list[float]] = {"orm": [], "raw": []}
     for _ in range(max(repeat // 8, 3)):
         started = time.perf_counter()
-        period.orm({}, start, stop).count()
+        log_rows(LogKind.MESSAGES, organisation, criteria).using(alias).count()
         timings["orm"].append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         with connections[alias].cursor() as cursor:
             cursor.execute(
-                f"SELECT COUNT(*) FROM {period.table} WHERE organisation_id = %s "  # noqa: S608
+                f"SELECT COUNT(*) FROM {table} WHERE organisation_id = %s "  # noqa: S608
                 "AND occurred_at >= %s AND occurred_at < %s",
-                [organisation_id, start, stop],
+                [organisation_id, window.start_at, window.end_before],
             )
         timings["raw"].append((time.perf_counter() - started) * 1000)
     return {
@@ -245,23 +255,26 @@ def _full_count(alias: str, period: Search, organisation_id, end: datetime, repe
     }
 
 
-def _orm_page(build: Callable, sample: dict, start: datetime, stop: datetime) -> tuple:
-    queryset = build(sample, start, stop)
-    rows = list(queryset[:PAGE_SIZE])
-    # The count drops the ordering: a sliced queryset keeps its ORDER BY inside the count's
-    # subquery, which makes PostgreSQL sort up to COUNT_CAP rows it only has to count.
-    return rows, queryset.order_by()[: COUNT_CAP + 1].count()
+def _page(alias: str, kind: str, organisation, criteria: dict) -> tuple[list, int]:
+    """What the log page fetches for its first page: the capped count and the rows."""
+    results = LogResults(
+        kind, organisation, criteria, floor=None, size=PAGE_SIZE, cap=COUNT_CAP, using=alias
+    )
+    count = results.count()
+    return results[0:PAGE_SIZE], count
 
 
-def _raw_page(connection, table: str, where: str, params: list) -> tuple[list, int]:
-    # Table names are model constants; every value is a parameter.
+def _raw_page(connection, table: str, columns: str, where: str, params: list) -> tuple[list, int]:
+    """The same in SQL: the page's rows, and the capped count only when they fill the page."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT * FROM {table} WHERE {where} "  # noqa: S608
+            f"SELECT {columns} FROM {table} WHERE {where} "  # noqa: S608
             f"ORDER BY occurred_at DESC, id DESC LIMIT {PAGE_SIZE}",
             params,
         )
         rows = cursor.fetchall()
+        if len(rows) < PAGE_SIZE:
+            return rows, len(rows)
         cursor.execute(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {where} "  # noqa: S608
             f"LIMIT {COUNT_CAP + 1}) AS capped",

@@ -17,7 +17,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from adgang.accounts.access import declare
@@ -29,24 +28,19 @@ from adgang.eventlog.exports import log_table
 from adgang.eventlog.models import SavedSearch
 from adgang.eventlog.pages import PAGES, LogPage
 from adgang.eventlog.period import display_floor
-from adgang.eventlog.queries import DEFAULT_SORT, SORTS, criteria_period, log_rows, search_data_of
+from adgang.eventlog.queries import (
+    COUNT_CAP,
+    DEFAULT_SORT,
+    SORTS,
+    LogResults,
+    criteria_period,
+    log_rows,
+    search_data_of,
+)
 from adgang.ui.navigation import SECTIONS_BY_KEY, visible_logs
 from adgang.ui.pagination import pagination_context
 
 PAGE_SIZES = (10, 25, 50, 100)
-# The pages count at most this many results ("Resultater (over 10.000)"): an exact count of a
-# big organisation's three months is ~0.3 s at 10 million events (docs/performance.md), paid
-# on every page; past this many rows a person narrows the search or downloads the CSV. The
-# search log records the exact number, counted once per search and per download.
-COUNT_CAP = 10_000
-
-
-class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP + 1 rows, without the ordering (which only slows a count)."""
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
 
 @declare(SECTIONS_BY_KEY["haendelseslog"].access)
@@ -155,11 +149,27 @@ def _page(request, paginator: Paginator):
         return paginator.page(paginator.num_pages)
 
 
+def _page_number(request) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        return 1
+
+
 def _results(request, page: LogPage, saved: SavedSearch) -> dict:
     sort, size = _options(request, page)
     floor = display_floor()
-    rows = log_rows(page.kind, request.acting.organisation, saved.criteria, floor=floor, sort=sort)
-    current = _page(request, CappedPaginator(rows, size))
+    rows = LogResults(
+        page.kind,
+        request.acting.organisation,
+        saved.criteria,
+        floor=floor,
+        sort=sort,
+        number=_page_number(request),
+        size=size,
+        cap=COUNT_CAP,
+    )
+    current = _page(request, Paginator(rows, size))
 
     def url(**changes) -> str:
         params = {"s": saved.pk, "sort": sort, "size": size, "page": current.number, **changes}
