@@ -399,5 +399,8 @@ def confirm(request, token: str):
             "is_change": registration.state != "PENDING",
         },
     )
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    # The token is in the URL: never send it to another site. ("no-referrer" would make the
+    # browser post the form with "Origin: null", which CSRF rightly refuses.)
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "no-store"
     return response

@@ -42,7 +42,7 @@ def test_get_shows_what_is_confirmed_without_login_and_changes_nothing(token):
     assert "150385-****" in page and CPR not in page
     assert "+45 20 30 40 50" in page and ">Bekræft<" in page
     assert 'name="csrfmiddlewaretoken"' in page
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert state() == NemSmsState.PENDING
 
 
