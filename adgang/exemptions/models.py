@@ -2,7 +2,9 @@
 digital post except mandatory (obligatorisk) post.
 
 The core's routing (SPEC §13) reads these through `selectors.is_exempt`; the caseworker pages
-that create, renew and lift exemptions are the caseworker issue's.
+"Fritag borger" / "Fritag virksomhed" create, renew and lift them through `services`, and the
+periodic job (`tasks`) ends expired company exemptions and re-enrols returned emigrants.
+An exemption is never deleted: lifting sets `lifted_at` (+ who, which organisation, why).
 """
 
 import uuid
