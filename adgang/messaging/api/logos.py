@@ -64,6 +64,9 @@ class AnySystemAuth(SystemAuth):
         return True
 
 
+# ninja names the OpenAPI security scheme after the class: keep the API's one "SystemAuth"
+# Basic scheme rather than documenting a second, identical one.
+AnySystemAuth.__name__ = SystemAuth.__name__
 any_system_auth = AnySystemAuth("any")
 
 
@@ -131,7 +134,10 @@ def _multipart_file(request: HttpRequest) -> tuple[bytes, str]:
         )
     request.upload_handlers = [images.BoundedUploadHandler(request, field_name="file")]
     try:
-        part = request.FILES.get("file")
+        # Django parses multipart bodies into request.FILES for POST only; a PUT is parsed
+        # here, through the bounded handler.
+        _fields, files = request.parse_file_upload(request.META, request)
+        part = files.get("file")
     except RequestDataTooBig:
         raise _refusal(images.LogoRefused("too_large", kb=images.MAX_BYTES // 1024 + 1)) from None
     except (MultiPartParserError, SuspiciousOperation):
@@ -224,6 +230,8 @@ def logo_get(request: HttpRequest, id: str):
 def logo_put(request: HttpRequest, id: str):
     organisation = _own_organisation(request, id)
     content_type = (request.content_type or "").lower()
+    if upload.declared_length(request) == 0 and content_type != MULTIPART_TYPE:
+        raise _refusal(images.LogoRefused("empty"))
     if content_type == images.CONTENT_TYPE:
         content, filename = _bounded_body(request), "logo.png"
     elif content_type == MULTIPART_TYPE:
