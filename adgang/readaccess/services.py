@@ -37,6 +37,7 @@ from adgang.registers.validation import format_cpr
 EVENT_CREATED = _("Adgang oprettet")
 EVENT_REVOKED = _("Adgang ophævet")
 EVENT_EXPIRED = _("Adgang udløbet")
+FIELD_STATUS = _("Status")
 FIELD_TYPE = _("Adgangstype")
 FIELD_EXPIRES = _("Udløbsdato")
 FIELD_HOLDER = _("Adgangshaver")
@@ -158,10 +159,9 @@ def read_access_create(
             giver_row = _giver_lock(giver.number)
             _check_capacity(giver_row, holder, moment)
             exemption = exemption_in_force("CPR", giver.number, on=today)
-            lifted = _exemption_decide(
+            lifted, kept = _exemption_decide(
                 exemption, lift_exemption, actor=actor, organisation=organisation, now=moment
             )
-            kept = exemption is not None and not lifted
             access = ReadAccess.objects.create(
                 giver=giver_row,
                 giver_name=giver.name,
@@ -196,20 +196,24 @@ def _check_capacity(giver_row: ReadAccessGiver, holder: Party, moment: datetime)
         raise ReadAccessRuleError(MSG_LIMIT % {"max": MAX_ACTIVE_PER_GIVER})
 
 
-def _exemption_decide(exemption, lift: bool | None, *, actor, organisation, now) -> bool:
+def _exemption_decide(
+    exemption, lift: bool | None, *, actor, organisation, now
+) -> tuple[bool, bool]:
+    """(lifted, kept): lift the giver's exemption through the exemptions app, or keep it."""
     if exemption is None:
-        return False
+        return False, False
     if lift is None:
         raise ReadAccessRuleError(MSG_EXEMPTION_CHOICE, field="exemption")
     if not lift:
-        return False
+        return False, True
     try:
         exemption_lift(
             actor=actor, organisation=organisation, exemption=exemption, by_proxy=False, now=now
         )
     except ExemptionNotInForce:
-        return False  # lifted meanwhile by someone else: the giver is enrolled either way
-    return True
+        # Lifted or expired meanwhile: the giver is enrolled either way, nothing to keep.
+        return False, False
+    return True, False
 
 
 def _created_changes(access: ReadAccess) -> dict:
@@ -229,10 +233,10 @@ def _created_changes(access: ReadAccess) -> dict:
 
 
 def _ended_changes(access: ReadAccess, reason: str) -> dict:
-    label = access.get_access_type_display()
     return {
-        str(FIELD_TYPE): (label, ""),
-        str(FIELD_EXPIRES): (_expiry_text(access.expires_on), reason),
+        str(FIELD_STATUS): (str(_("Aktiv")), reason),
+        str(FIELD_TYPE): (access.get_access_type_display(), ""),
+        str(FIELD_EXPIRES): (_expiry_text(access.expires_on), ""),
     }
 
 

@@ -208,10 +208,16 @@ def create_holder(request, key):
     entry = _flow(request, key)
     if request.method == "POST" and "cancel" in request.POST:
         return _cancel(request, key)
-    form = HolderLookupForm(request.POST or None, acting=request.acting, giver_cpr=entry["cpr"])
+    previous = _holder(entry)
+    form = HolderLookupForm(
+        request.POST or None,
+        acting=request.acting,
+        giver_cpr=entry["cpr"],
+        # "Tilbage" from the details step shows the holder chosen before.
+        initial={"number": previous.number} if previous is not None else None,
+    )
     if request.method == "POST" and form.is_valid():
         holder = Party.of(form.record)
-        previous = _holder(entry)
         entry["holder"] = {
             "id_type": holder.id_type,
             "number": holder.number,

@@ -221,3 +221,11 @@ def test_an_exempt_giver_keep_limits_the_access_and_says_so(client_as, personas)
     pdf = client.get(location + "pdf/")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Fritagelsen er bevaret" in text
+
+
+def test_back_to_the_holder_step_shows_the_chosen_holder(client_as):
+    client = client_as("bob")
+    giver_url = flow_to_summary(client, COMPANY.cvr)
+    page = client.get(giver_url + "opret/").content.decode()
+    assert f'value="{COMPANY.cvr}"' in page
+    assert COMPANY.name in page

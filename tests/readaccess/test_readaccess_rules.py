@@ -269,3 +269,34 @@ def test_exactly_one_of_date_or_unlimited_is_accepted(access_type, with_date, un
 def test_party_of_register_records():
     assert Party.of(HOLDER) == Party("CPR", HOLDER.cpr, HOLDER.name, False)
     assert Party.of(COMPANY) == Party("CVR", COMPANY.cvr, COMPANY.name, False)
+
+
+def test_an_exemption_lifted_meanwhile_is_neither_lifted_again_nor_kept(personas, monkeypatch):
+    from adgang.exemptions.services import ExemptionNotInForce
+    from adgang.readaccess import services
+
+    exempt(personas)
+
+    def lifted_elsewhere(**kwargs):
+        raise ExemptionNotInForce()
+
+    monkeypatch.setattr(services, "exemption_lift", lifted_elsewhere)
+    access = create(personas, lift_exemption=True)
+    assert not access.exemption_lifted and not access.exemption_kept
+
+
+def test_revoke_and_expiry_log_the_status_change(personas, time_machine):
+    access = create(personas, expires_on=date(2026, 3, 5))
+    other = create(personas, COMPANY)
+    read_access_revoke(actor=_bob(personas), organisation=other.organisation, access_id=other.pk)
+    time_machine.move_to(datetime(2026, 3, 6, 8, 0, tzinfo=UTC), tick=False)
+    read_accesses_expire()
+    status = {
+        (e.event, e.before, e.after)
+        for e in ActionLogEntry.objects.filter(subject="Adgang", field="Status")
+    }
+    assert status == {
+        ("Adgang ophævet", "Aktiv", "Ophævet"),
+        ("Adgang udløbet", "Aktiv", "Udløbet"),
+    }
+    assert ActionLogEntry.objects.filter(object_id=str(access.pk), event="Adgang udløbet").exists()
