@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "adgang.authorityinfo",
     "adgang.recall",
     "adgang.movepost",
+    "adgang.statistics",
 ]
 
 MIDDLEWARE = [

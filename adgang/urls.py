@@ -39,6 +39,7 @@ urlpatterns = [
     path("myndighedsinformation/", include("adgang.authorityinfo.urls")),
     path("tilbagekald/", include("adgang.recall.urls")),
     path("flyt-post/", include("adgang.movepost.urls")),
+    path("statistik/", include("adgang.statistics.urls")),
     path("", include("adgang.accounts.urls")),
     path("", include("adgang.ui.urls")),
 ]

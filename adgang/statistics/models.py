@@ -1,0 +1,1 @@
+"""Statistics: standard report subscriptions and custom reports (SPEC §11)."""
