@@ -42,6 +42,7 @@ EVENT_SIGNED_UP = _("Tilmeldt")
 EVENT_CONFIRMED = _("Tilmelding bekræftet")
 EVENT_PHONE_CHANGED = _("Telefonnummer ændret")
 EVENT_CANCELLED = _("Afmeldt")
+EVENT_LINK_RESENT = _("Bekræftelseslink sendt igen")
 REASON_CONFIRMED = _("Bekræftet via link")
 REASON_AWAITS = _("Afventer bekræftelse via link sendt på sms")
 
@@ -53,6 +54,7 @@ NOT_REGISTERED = {
     NemSmsIdType.CPR: _("Borgeren er ikke tilmeldt NemSMS."),
     NemSmsIdType.CVR: _("Virksomheden er ikke tilmeldt NemSMS."),
 }
+NOTHING_AWAITS = _("Der er intet telefonnummer, der afventer bekræftelse.")
 SAME_PHONE = _("Telefonnummeret er det samme som det tilmeldte. Indtast det nye nummer.")
 
 CONFIRMATION_SMS = _(
@@ -248,6 +250,40 @@ def nemsms_unregister(
         _supersede_open(registration, moment)
         _log(actor, organisation, registration, name, EVENT_CANCELLED, phone, "")
     return NemSmsChange(registration=registration, phone=phone, before=phone, at=moment)
+
+
+def nemsms_link_resend(
+    *, actor: Actor, organisation, id_type: str, number: str, name: str
+) -> NemSmsChange:
+    """ "Send nyt link": a fresh link (48 hours again) to the number awaiting confirmation,
+    e.g. after the first one expired; the earlier link stops working."""
+    number = _number_normalise(id_type, number)
+    moment = now()
+    with transaction.atomic():
+        registration = _live_locked(id_type, number)
+        if registration is None:
+            raise NemSmsError(NOT_REGISTERED[id_type], code="not_registered")
+        if registration.state == NemSmsState.PENDING:
+            phone = registration.phone
+        else:
+            waiting = registration.confirmations.filter(
+                used_at__isnull=True, superseded_at__isnull=True
+            ).first()
+            if waiting is None:
+                raise NemSmsError(NOTHING_AWAITS, code="nothing_awaits")
+            phone = waiting.phone
+        _link_send(registration, phone, organisation, moment)
+        _log(
+            actor,
+            organisation,
+            registration,
+            name,
+            EVENT_LINK_RESENT,
+            "",
+            phone,
+            reason=REASON_AWAITS,
+        )
+    return NemSmsChange(registration=registration, phone=phone, before="", at=moment)
 
 
 # --- the citizen's confirmation link ----------------------------------------------------

@@ -48,6 +48,7 @@ def _audience_patterns(prefix: str, audience: views.Audience) -> list:
             views.summary_view(audience, views.CANCEL),
             name=f"{name}-cancel-summary",
         ),
+        path(f"{prefix}/<str:key>/send-link/", views.resend_view(audience), name=f"{name}-resend"),
     ]
 
 

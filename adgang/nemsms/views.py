@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +31,8 @@ from adgang.documents.responses import pdf_response
 from adgang.nemsms import documents, services
 from adgang.nemsms.chosen import chosen_draft_set, chosen_forget, chosen_get, chosen_keep
 from adgang.nemsms.forms import PhoneForm
-from adgang.nemsms.models import NemSmsIdType
+from adgang.nemsms.models import NemSmsIdType, NemSmsState
+from adgang.nemsms.phone import phone_display
 from adgang.nemsms.selectors import confirmation_by_token, nemsms_registration_live
 from adgang.registers.forms import CompanyLookupForm, PersonLookupForm
 from adgang.registers.validation import format_cpr, mask_cpr
@@ -115,11 +117,18 @@ def _context(audience: Audience, **extra) -> dict:
 
 def _row(audience: Audience, chosen) -> dict:
     registration = nemsms_registration_live(chosen.id_type, chosen.number)
+    pending = getattr(registration, "open_confirmation", None)
+    awaiting = registration is not None and (
+        registration.state == NemSmsState.PENDING or pending is not None
+    )
     return {
         "number": audience.display_number(chosen.number),
         "name": chosen.name,
         "registration": registration,
-        "pending": getattr(registration, "open_confirmation", None),
+        "pending": pending,
+        "awaiting": awaiting,
+        # No open link at all (a pending sign-up made outside these pages) counts as expired.
+        "link_expired": awaiting and (pending is None or pending.expires_at <= now()),
     }
 
 
@@ -284,6 +293,35 @@ def summary_view(audience: Audience, action: str):
         )
 
     view.__name__ = f"{audience.name}_{action}_summary"
+    return view
+
+
+def resend_view(audience: Audience):
+    @declare(audience.access)
+    @require_http_methods(["POST"])
+    def view(request, key: str):
+        """ "Send nyt link" in the table: a fresh confirmation link to the number that awaits
+        confirmation (the earlier link stops working)."""
+        chosen = chosen_get(request, key, audience.id_type)
+        try:
+            change = services.nemsms_link_resend(
+                actor=Actor.of(request.acting),
+                organisation=request.acting.organisation,
+                id_type=chosen.id_type,
+                number=chosen.number,
+                name=chosen.name,
+            )
+        except services.NemSmsError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Et nyt bekræftelseslink er sendt til %(phone)s. Det virker i 48 timer.")
+                % {"phone": phone_display(change.phone)},
+            )
+        return redirect(audience.url("subject", key))
+
+    view.__name__ = f"{audience.name}_resend"
     return view
 
 

@@ -391,3 +391,26 @@ def test_any_authority_sees_a_citizens_registration(client_as, maja_borgerservic
 def test_registration_live_selector(client_as):
     signed_up(client_as("bob"))
     assert nemsms_registration_live("CPR", CITIZEN.cpr).phone == PHONE
+
+
+def test_send_new_link_from_the_table(client_as, time_machine):
+    from datetime import timedelta
+
+    from adgang.core import clock
+
+    client = client_as("bob")
+    signed_up(client)
+    url = subject_url(client, CITIZEN.cpr)
+    first = outbox_token()
+    assert 'data-testid="row-link-expired"' not in text(client.get(url))
+    time_machine.move_to(clock.now() + timedelta(hours=49))
+    client = client_as("bob")  # the session timed out meanwhile
+    url = subject_url(client, CITIZEN.cpr)
+    assert "Bekræftelseslinket er udløbet" in text(client.get(url))
+
+    assert client.get(url + "send-link/").status_code == 405  # POST only
+    response = client.post(url + "send-link/", follow=True)
+
+    assert "Et nyt bekræftelseslink er sendt til +45 20 30 40 50." in text(response)
+    assert outbox_token() != first
+    assert "Bekræftelseslinket er udløbet" not in text(response)

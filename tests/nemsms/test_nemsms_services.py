@@ -333,3 +333,66 @@ def test_unregistering_cancels_and_is_logged(signup, personas, bob_actor):
     assert nemsms_log()[-1] == (
         personas.bob.actor_id, "Afmeldt", "Telefonnummer", PHONE, "", CPR, "",
     )  # fmt: skip
+
+
+# --- a new link -------------------------------------------------------------------------
+
+
+def resend(personas, actor):
+    return services.nemsms_link_resend(
+        actor=actor, organisation=personas.bob.organisation, id_type="CPR", number=CPR, name=NAME
+    )
+
+
+def test_a_new_link_replaces_an_expired_one(signup, personas, bob_actor, time_machine):
+    time_machine.move_to(clock.now(), tick=False)
+    signup()
+    old = outbox_token()
+    time_machine.shift(timedelta(hours=50))
+
+    result = resend(personas, bob_actor)
+
+    assert result.phone == PHONE
+    new = outbox_token()
+    assert new != old
+    with pytest.raises(services.ConfirmationProblem) as problem:
+        services.nemsms_confirm(token=old)
+    assert problem.value.code == services.SUPERSEDED
+    services.nemsms_confirm(token=new)
+    assert nemsms_active("CPR", CPR)
+    assert ActionLogEntry.objects.filter(event="Bekræftelseslink sendt igen", after=PHONE).exists()
+
+
+def test_a_new_link_for_a_pending_change_goes_to_the_new_number(signup, personas, bob_actor):
+    signup()
+    services.nemsms_confirm(token=outbox_token())
+    change(personas, bob_actor)
+    resend(personas, bob_actor)
+    assert SmsOutbox.objects.order_by("-id").first().phone == NEW_PHONE
+    services.nemsms_confirm(token=outbox_token(NEW_PHONE))
+    assert nemsms_registration_live("CPR", CPR).phone == NEW_PHONE
+
+
+def test_no_new_link_when_nothing_awaits_confirmation(signup, personas, bob_actor):
+    signup()
+    services.nemsms_confirm(token=outbox_token())
+    before = counts()
+    with pytest.raises(services.NemSmsError) as refused:
+        resend(personas, bob_actor)
+    assert refused.value.code == "nothing_awaits"
+    assert counts() == before
+
+
+def test_two_simultaneous_signups_leave_one_registration(signup, bob_actor, personas):
+    """The partial unique constraint is the last guard: a registration made between the
+    check and the insert makes the second sign-up a refusal, not a second registration."""
+    from unittest import mock
+
+    signup()
+    with (
+        mock.patch.object(services, "_live_locked", return_value=None),
+        pytest.raises(services.NemSmsError) as refused,
+    ):
+        signup(phone=NEW_PHONE)
+    assert refused.value.code == "already_registered"
+    assert NemSmsRegistration.objects.count() == 1 and SmsOutbox.objects.count() == 1
