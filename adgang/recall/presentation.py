@@ -6,14 +6,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from adgang.messaging.models import IdType, Message
-from adgang.registers.validation import mask_cpr
+from adgang.registers.validation import RegisterInputError, mask_cpr
 
 
 def recipient_display(message: Message) -> str:
     """The recipient's CVR, or the CPR masked as in tables (DDMMYY-****)."""
-    if message.recipient_id_type == IdType.CPR:
+    if message.recipient_id_type != IdType.CPR:
+        return message.recipient_id
+    try:
         return mask_cpr(message.recipient_id)
-    return message.recipient_id
+    except RegisterInputError:  # intake checks the form; a stored oddity is still masked
+        return f"{message.recipient_id[:6]}-****"
 
 
 def message_rows(message: Message) -> list[tuple[str, str]]:

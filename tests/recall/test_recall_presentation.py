@@ -21,3 +21,10 @@ def test_a_message_without_a_value_date_shows_an_empty_value_date(personas):
     rows = dict(message_rows(message))
     assert rows["Valørdato"] == ""
     assert rows["Modtager (CPR/CVR)"].endswith("-****")
+
+
+def test_an_odd_stored_cpr_is_still_masked(personas):
+    message = submitted(personas.alice)
+    message.recipient_id = "12345"
+
+    assert recipient_display(message) == "12345-****"
