@@ -9,7 +9,8 @@ writes "Flytning startet" to the action log and enqueues the job, all in one tra
 `post_move_batch` moves up to `BATCH_SIZE` messages in one transaction: it takes only items
 still on the platform (`moved_at IS NULL`, locked, SKIP LOCKED on PostgreSQL), creates each
 message's `Delivery` to the destination's receiver system (unique per message × system),
-marks the items moved, records "Afhentet" in the organisation's message log and advances the
+marks the items moved, records "Afhentet" in the organisation's message log (one insert per
+batch, `messaging.moving`) and advances the
 counter, together. A worker killed in the middle of a batch leaves nothing of it; the batch
 runs again after the lease expires (tasks.py) and can never move or deliver twice.
 """
@@ -31,7 +32,6 @@ from adgang.audit.services import SYSTEM, Actor, action_record
 from adgang.contacts.models import ContactPoint
 from adgang.contacts.selectors import point_available
 from adgang.core.clock import now as clock_now
-from adgang.messaging.events import EventTag
 from adgang.messaging.models import (
     Delivery,
     DeliveryPhase,
@@ -41,7 +41,7 @@ from adgang.messaging.models import (
     MessageState,
     Route,
 )
-from adgang.messaging.recording import event_record
+from adgang.messaging.moving import fetched_events_record
 from adgang.movepost import selectors
 from adgang.movepost.models import Destination, MoveState, Origin, PostMove
 from adgang.systems.models import MailSystem, Protocol
@@ -327,14 +327,11 @@ def _hand_over(
     ).update(moved_at=at)
     if updated != len(targets):  # pragma: no cover - the rows are locked by this transaction
         raise RuntimeError("Platform items changed under a locked batch.")
-    for _item, message, system in targets:
-        event_record(
-            tag=EventTag.FETCHED,
-            organisation=move.organisation_id,
-            message=message,
-            at=at,
-            recipient_system_id=system.pk,
-        )
+    fetched_events_record(
+        organisation_id=move.organisation_id,
+        moved=[(message, system.pk) for _item, message, system in targets],
+        at=at,
+    )
 
 
 def _end(move: PostMove, at: datetime) -> None:

@@ -52,9 +52,11 @@ def platform_post(
     *,
     placed_at: datetime | None = None,
     point: ContactPoint | None = None,
+    content: bool = True,
 ) -> list[MailboxItem]:
     """`count` messages to the organisation's CVR lying in its platform mailbox, as routing
-    leaves them when no receiver system takes them (bulk inserts)."""
+    leaves them when no receiver system takes them (bulk inserts). `content=False` leaves out
+    the MeMo XML (moving never reads it), for the big crash test."""
     at = placed_at or now()
     messages, contents, items = [], [], []
     for _ in range(count):
@@ -80,17 +82,18 @@ def platform_post(
             delivered_at=at,
         )
         messages.append(message)
-        contents.append(
-            MessageContent(
-                message=message,
-                xml=memo_xml(
-                    message_uuid=str(message_uuid),
-                    sender_cvr=sender.organisation.cvr,
-                    recipient_id=organisation.cvr,
-                    recipient_type="CVR",
-                ),
+        if content:
+            contents.append(
+                MessageContent(
+                    message=message,
+                    xml=memo_xml(
+                        message_uuid=str(message_uuid),
+                        sender_cvr=sender.organisation.cvr,
+                        recipient_id=organisation.cvr,
+                        recipient_type="CVR",
+                    ),
+                )
             )
-        )
         items.append(
             MailboxItem(
                 owner_id_type=IdType.CVR,
