@@ -32,7 +32,7 @@ class DateInput(forms.DateInput):
 
 def _email_field() -> forms.CharField:
     return forms.CharField(
-        label=_("Angiv e-mailadresse (valgfrit)"),
+        label=_("Angiv e-mailadresse"),
         help_text=EMAIL_HINT,
         required=False,
         max_length=254,
