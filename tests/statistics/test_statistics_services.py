@@ -132,7 +132,7 @@ def test_services_refuse_and_save_nothing(personas):
             actor=actor(personas.sofie),
             organisation=org,
             name="R",
-            variables=list(reports.VARIABLES) + ["afsender"],
+            variables=[*reports.VARIABLES, "afsender"],
             start=date(2025, 1, 1),
             end=date(2025, 1, 2),
         )

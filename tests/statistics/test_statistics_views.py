@@ -161,7 +161,8 @@ def test_order_standard(client_as, personas):
         ({"kind": "NOPE", "interval": "MONTHLY"}, "Vælg en af de fem standardrapporter."),
         (
             {"kind": "MEMO", "interval": "WEEKLY"},
-            "Vælg hvor ofte rapporten skal leveres: månedligt, kvartalsvis, halvårligt eller årligt.",
+            "Vælg hvor ofte rapporten skal leveres: månedligt, kvartalsvis, halvårligt "
+            "eller årligt.",
         ),
         (
             {"kind": "MEMO", "interval": "MONTHLY", "email": "ikke-en-mail"},
