@@ -116,6 +116,9 @@ class MoveForm(forms.Form):
         ]
         self.fields["point"].widget.choices = choices
         self.fields["failover"].widget.choices = choices
+        # Needed for one choice on the page (checked in clean()), so not "(frivilligt)".
+        for name in ("start_date", "start_time", "end_date", "end_time", "point", "failover"):
+            self.fields[name].needed_when_shown = True
 
     def clean(self):
         data = super().clean()
