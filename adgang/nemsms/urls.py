@@ -3,7 +3,7 @@ link sent by SMS)."""
 
 from django.urls import path
 
-from adgang.nemsms import views
+from adgang.nemsms import confirm_views, views
 
 app_name = "nemsms"
 
@@ -55,5 +55,5 @@ def _audience_patterns(prefix: str, audience: views.Audience) -> list:
 urlpatterns = [
     *_audience_patterns("borger", views.CITIZEN),
     *_audience_patterns("virksomhed", views.COMPANY),
-    path("bekraeft/<str:token>/", views.confirm, name="confirm"),
+    path("bekraeft/<str:token>/", confirm_views.confirm, name="confirm"),
 ]

@@ -1,5 +1,5 @@
-"""NemSMS borger and NemSMS virksomhed (SPEC §7, guide §9.3–9.4), and the citizen's
-confirmation link.
+"""NemSMS borger and NemSMS virksomhed (SPEC §7, guide §9.3–9.4); the citizen's
+confirmation link is in `confirm_views.py`.
 
 Caseworker flow, the same for both pages (an `Audience` each):
 search (POST, CPR/CVR through the register forms, logged as "NemSMS-register") → the
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from adgang.accounts import rights as r
-from adgang.accounts.access import Access, declare, public
+from adgang.accounts.access import Access, declare
 from adgang.accounts.models import OrganisationKind
 from adgang.audit.models import Register
 from adgang.audit.services import Actor
@@ -33,7 +33,7 @@ from adgang.nemsms.chosen import chosen_draft_set, chosen_forget, chosen_get, ch
 from adgang.nemsms.forms import PhoneForm
 from adgang.nemsms.models import NemSmsIdType, NemSmsState
 from adgang.nemsms.phone import phone_display
-from adgang.nemsms.selectors import confirmation_by_token, nemsms_registration_live
+from adgang.nemsms.selectors import nemsms_registration_live
 from adgang.registers.forms import CompanyLookupForm, PersonLookupForm
 from adgang.registers.validation import format_cpr, mask_cpr
 
@@ -177,6 +177,22 @@ def subject_view(audience: Audience):
     return view
 
 
+def _phone_page(request, audience: Audience, chosen, action: str, registration, form):
+    return render(
+        request,
+        "nemsms/phone_form.html",
+        _context(
+            audience,
+            form=form,
+            chosen=chosen,
+            action=action,
+            action_title=ACTION_TITLES[action],
+            registration=registration,
+            number=audience.display_number(chosen.number, masked=False),
+        ),
+    )
+
+
 def phone_view(audience: Audience, action: str):
     @declare(audience.access)
     @require_http_methods(["GET", "POST"])
@@ -202,19 +218,7 @@ def phone_view(audience: Audience, action: str):
         else:
             typed = chosen.draft.get("phone") if chosen.draft.get("action") == action else None
             form = PhoneForm(initial={"phone": typed} if typed else None)
-        return render(
-            request,
-            "nemsms/phone_form.html",
-            _context(
-                audience,
-                form=form,
-                chosen=chosen,
-                action=action,
-                action_title=ACTION_TITLES[action],
-                registration=registration,
-                number=audience.display_number(chosen.number, masked=False),
-            ),
-        )
+        return _phone_page(request, audience, chosen, action, registration, form)
 
     view.__name__ = f"{audience.name}_{action}"
     return view
@@ -258,19 +262,7 @@ def summary_view(audience: Audience, action: str):
                     form = PhoneForm(chosen.draft and {"phone": chosen.draft["phone"]})
                     form.is_valid()
                     form.add_error("phone", refusal.message)
-                    return render(
-                        request,
-                        "nemsms/phone_form.html",
-                        _context(
-                            audience,
-                            form=form,
-                            chosen=chosen,
-                            action=action,
-                            action_title=ACTION_TITLES[action],
-                            registration=registration,
-                            number=audience.display_number(chosen.number, masked=False),
-                        ),
-                    )
+                    return _phone_page(request, audience, chosen, action, registration, form)
                 error = refusal.message
             else:
                 chosen_forget(request, key)
@@ -363,82 +355,3 @@ def receipt_pdf_view(audience: Audience):
 
     view.__name__ = f"{audience.name}_receipt_pdf"
     return view
-
-
-# --- the citizen's confirmation link (public: opened on the phone, no login) --------------
-
-PROBLEMS = {
-    services.UNKNOWN: (
-        _("Linket er ugyldigt"),
-        _(
-            "Vi kan ikke finde en tilmelding til NemSMS, som dette link hører til. Tjek, at du "
-            "har åbnet hele linket fra sms'en."
-        ),
-        404,
-    ),
-    services.EXPIRED: (
-        _("Linket er udløbet"),
-        _(
-            "Et bekræftelseslink virker i 48 timer. Kontakt din kommune for at få tilsendt et "
-            "nyt link."
-        ),
-        410,
-    ),
-    services.USED: (
-        _("Linket er allerede brugt"),
-        _("Telefonnummeret er allerede bekræftet med dette link. Du behøver ikke gøre mere."),
-        410,
-    ),
-    services.SUPERSEDED: (
-        _("Linket gælder ikke længere"),
-        _(
-            "Tilmeldingen er ændret, efter linket blev sendt (fx til et andet telefonnummer), "
-            "eller den er afmeldt. Brug linket i den nyeste sms, eller kontakt din kommune."
-        ),
-        410,
-    ),
-}
-
-
-def _problem_page(request, code: str):
-    heading, text, status = PROBLEMS[code]
-    return render(
-        request,
-        "nemsms/confirm_problem.html",
-        {"heading": heading, "text": text, "code": code},
-        status=status,
-    )
-
-
-@public
-@require_http_methods(["GET", "POST"])
-def confirm(request, token: str):
-    """GET shows what will be confirmed and a "Bekræft" button; only the POST confirms (a
-    link scanner that opens the link must not confirm anything)."""
-    if request.method == "POST":
-        try:
-            change = services.nemsms_confirm(token=token)
-        except services.ConfirmationProblem as problem:
-            return _problem_page(request, problem.code)
-        return render(request, "nemsms/confirm_done.html", {"phone": change.phone})
-    confirmation = confirmation_by_token(token)
-    problem = services.confirmation_problem(confirmation, now())
-    if problem is not None:
-        return _problem_page(request, problem)
-    registration = confirmation.registration
-    audience = CITIZEN if registration.id_type == NemSmsIdType.CPR else COMPANY
-    response = render(
-        request,
-        "nemsms/confirm.html",
-        {
-            "phone": confirmation.phone,
-            "number_label": audience.number_label,
-            "number": audience.display_number(registration.number),
-            "is_change": registration.state != "PENDING",
-        },
-    )
-    # The token is in the URL: never send it to another site. ("no-referrer" would make the
-    # browser post the form with "Origin: null", which CSRF rightly refuses.)
-    response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "no-store"
-    return response
