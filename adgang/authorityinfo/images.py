@@ -127,9 +127,14 @@ def _decode(content: bytes) -> Logo:
                 raise LogoRefused("unreadable")
             image.load()
             rgba = image.convert("RGBA")
-    clean = Image.frombytes("RGBA", rgba.size, rgba.tobytes())
+    del image  # at most 4096² pixels: keep no more than two decoded copies at a time
+    # A new image given only the pixels: no info, text, EXIF or ICC profile of the upload
+    # can travel with it into the saved PNG.
+    clean = Image.new("RGBA", rgba.size)
+    clean.paste(rgba, (0, 0))
+    del rgba
     out = io.BytesIO()
-    clean.save(out, format="PNG", optimize=False, compress_level=9)
+    clean.save(out, format="PNG")
     return Logo(png=out.getvalue(), width=width, height=height)
 
 

@@ -142,3 +142,9 @@ def test_a_corrupted_png_never_raises_anything_but_the_logo_refusal(position, re
         assert refused.code in images.MESSAGES
     else:
         assert png_chunk_types(logo.png) == ["IHDR", "IDAT", "IEND"]
+
+
+def test_the_largest_accepted_logo_is_4096_pixels_square():
+    logo = logo_check(pngs.png(images.MAX_SIDE))
+
+    assert (logo.width, logo.height) == (4096, 4096)
