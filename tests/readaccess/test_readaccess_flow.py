@@ -6,6 +6,7 @@ from datetime import date
 from pypdf import PdfReader
 
 from adgang.audit.models import ActionLogEntry, SearchLogEntry
+from adgang.messaging.events import EventTag
 from adgang.messaging.models import Message
 from adgang.readaccess.models import AccessType, EndReason, ReadAccess
 from tests.readaccess.conftest import (
@@ -130,6 +131,8 @@ def test_giver_and_holder_are_notified_on_create_and_on_revoke(client_as):
         "En adgang til Digital Post er ophævet",
     }
     assert all(m.route == "MAILBOX" for m in Message.objects.all())
+    for message in Message.objects.all():
+        assert message.events.filter(event=EventTag.AVAILABLE_TO_RECIPIENT).exists()
 
 
 def test_revoke_asks_for_confirmation_then_ends_the_access_now(client_as, personas):
