@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -281,9 +282,12 @@ def standard_reports_produce(at: datetime | None = None) -> int:
     at = at or now()
     on = at.astimezone(reports.DANISH).date()
     produced = 0
-    for report_id in Report.objects.filter(report_type=ReportType.STANDARD).values_list(
-        "pk", flat=True
-    ):
+    due = Q()
+    for interval in Interval.values:
+        _start, due_end = reports.latest_due_period(on, interval)
+        due |= Q(interval=interval) & (Q(period_end__isnull=True) | Q(period_end__lt=due_end))
+    candidates = Report.objects.filter(due, report_type=ReportType.STANDARD)
+    for report_id in candidates.values_list("pk", flat=True):
         with transaction.atomic():
             report = Report.objects.select_for_update().filter(pk=report_id).first()
             if report is None:
