@@ -53,6 +53,7 @@ def test_active_registration_gets_the_sms_and_unregistered_fails(personas, bob_a
     refused = send_nemsms(sender)
     assert refused.state == MessageState.REJECTED
     assert EventTag.NEMSMS_FAILED in tags(refused)
+    assert EventTag.NEMSMS_FAILED.label == "NemSMS fejlet"
     assert SmsOutbox.objects.count() == confirmation_sms + 1
 
 
