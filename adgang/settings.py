@@ -267,6 +267,17 @@ ADGANG_DEEPLINK_BUSINESS_BASE = env.str("ADGANG_DEEPLINK_BUSINESS_BASE", default
 # by SMS (SPEC §7). No trailing slash.
 ADGANG_PUBLIC_BASE_URL = env.str("ADGANG_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
+# E-mail (statistics reports, SPEC §11): the embedded default sends nothing; it keeps every
+# e-mail in the database outbox (statistics.EmailOutbox). Production names a real backend,
+# e.g. django.core.mail.backends.smtp.EmailBackend with Django's EMAIL_HOST settings.
+EMAIL_BACKEND = env.str("ADGANG_EMAIL_BACKEND", default="adgang.statistics.mail.OutboxEmailBackend")
+DEFAULT_FROM_EMAIL = env.str("ADGANG_DEFAULT_FROM_EMAIL", default="noreply@digitalpost.dk")
+
+# Flyt post (SPEC §12): a move's lease; a move whose worker has not renewed it for this long is
+# taken up again by the periodic recovery job, which runs this often.
+ADGANG_MOVEPOST_LEASE_SECONDS = env.int("ADGANG_MOVEPOST_LEASE_SECONDS", default=120)
+ADGANG_MOVEPOST_RECOVER_SECONDS = env.int("ADGANG_MOVEPOST_RECOVER_SECONDS", default=60)
+
 # Shown in the header of every page (SPEC §2).
 ADGANG_SUPPORT_PHONE = env.str("ADGANG_SUPPORT_PHONE", default="33 98 00 38")
 

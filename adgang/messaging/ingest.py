@@ -92,7 +92,7 @@ def message_submit(
     try:
         # Only sizes and names of files are checked: the decoded bytes are not kept.
         memo = memo_parse(content, max_bytes=MAX_MESSAGE_BYTES, keep_content=False)
-        recipient = _recipient_of(memo)
+        recipient = recipient_of(memo)
         _check(memo, system=system, recipient=recipient, query_uuid=query_uuid, now=now)
         message_uuid = uuid.UUID(memo.header.message_uuid)
         try:
@@ -117,7 +117,7 @@ def message_submit(
         return refused.refusal
 
 
-def _recipient_of(memo: Memo) -> _Recipient:
+def recipient_of(memo: Memo) -> _Recipient:
     """The recipient organisation (a known CVR) and its contact point, if the MeMo names one
     of its points."""
     recipient = memo.header.recipient
@@ -221,7 +221,7 @@ def _store(
     now: datetime,
     push: str,
 ) -> Receipt:
-    message = _message_create(
+    message = message_create(
         memo, content=content, system=system, recipient=recipient, tid=transmission_id, now=now
     )
     MessageContent.objects.create(message=message, xml=content)
@@ -251,7 +251,7 @@ def _store(
     return receipt
 
 
-def _message_create(
+def message_create(
     memo: Memo,
     *,
     content: bytes,
@@ -260,6 +260,8 @@ def _message_create(
     tid: uuid.UUID,
     now: datetime,
 ) -> Message:
+    """Store the accepted MeMo as a Message with its content, as intake does (also used by
+    `notices.notice_send` for the platform's own messages). Inside the caller's transaction."""
     header = memo.header
     value_date = header.do_not_deliver_until_date
     deliver_after = None

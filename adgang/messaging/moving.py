@@ -1,7 +1,7 @@
 """Flyt post's writes in the message log (SPEC §12, §5): "Afhentet" for many messages at once.
 
 The same rows `recording.event_record` writes (the fields copied from the message by its own
-`_copied_from`), inserted with one statement per batch: a move of tens of thousands of
+`event_fields_of`), inserted with one statement per batch: a move of tens of thousands of
 messages would otherwise pay one round trip (and eleven index updates) per event.
 """
 
@@ -13,7 +13,7 @@ from datetime import datetime
 
 from adgang.messaging.events import EventTag, direction_of
 from adgang.messaging.models import Message, MessageEvent
-from adgang.messaging.recording import _copied_from
+from adgang.messaging.recording import event_fields_of
 
 
 def fetched_events_record(
@@ -32,7 +32,7 @@ def fetched_events_record(
             "event": EventTag.FETCHED,
             "occurred_at": at,
             "recipient_system_id": system_id,
-            **_copied_from(message),
+            **event_fields_of(message),
         }
         fields["sender_system_id"] = message.sender_system_id
         rows.append(MessageEvent(**fields))

@@ -29,7 +29,7 @@ from adgang.audit.models import Subject
 from adgang.audit.services import SYSTEM, action_record
 from adgang.core.clock import now as clock_now
 from adgang.messaging.events import EventTag
-from adgang.messaging.ingest import _message_create, _recipient_of
+from adgang.messaging.ingest import message_create, recipient_of
 from adgang.messaging.memo import memo_parse
 from adgang.messaging.memo_rules import memo_validate
 from adgang.messaging.models import TITLE_MAX_LENGTH, Message, MessageContent
@@ -77,11 +77,11 @@ def notice_send(
         errors = memo_validate(memo, now=now)
         if errors:
             raise NoticeError("; ".join(f"{e.field}: {e.message}" for e in errors))
-        message = _message_create(
+        message = message_create(
             memo,
             content=content,
             system=system,
-            recipient=_recipient_of(memo),
+            recipient=recipient_of(memo),
             tid=uuid.uuid4(),
             now=now,
         )

@@ -49,13 +49,15 @@ def event_record(
         "transmission_id": transmission_id,
     }
     if message is not None:
-        fields.update(_copied_from(message))
+        fields.update(event_fields_of(message))
         if sender_system_id is None:
             fields["sender_system_id"] = message.sender_system_id
     return MessageEvent.objects.create(**fields)
 
 
-def _copied_from(message: Message) -> dict:
+def event_fields_of(message: Message) -> dict:
+    """The message's fields every event copies (the log is denormalised for its searches);
+    `moving.py` uses them for its one-statement batch of events."""
     return {
         "message": message,
         "message_uuid": str(message.message_uuid),

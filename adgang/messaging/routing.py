@@ -144,7 +144,7 @@ def _route(message: Message, now: datetime) -> None:
         if system is not None:
             _route_system(message, system, now)
         else:
-            _route_mailbox(message, now)
+            route_mailbox(message, now)
 
 
 _EXEMPT_TEXT = "The recipient is exempt from Digital Post and the message is not mandatory."
@@ -198,7 +198,9 @@ def _route_system(message: Message, system: MailSystem, now: datetime) -> None:
     _settle(message, route=Route.SYSTEM, state=state, now=now if pulled else None)
 
 
-def _route_mailbox(message: Message, now: datetime) -> None:
+def route_mailbox(message: Message, now: datetime) -> None:
+    """Place the message in the recipient's platform mailbox (delivered, "Tilgængelig for
+    modtageren"). Routing's last step; the Flyt post demo uses it to put post on the platforms."""
     MailboxItem.objects.create(
         owner_id_type=message.recipient_id_type,
         owner_id=message.recipient_id,

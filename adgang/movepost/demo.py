@@ -7,7 +7,7 @@ connected one). The demo makes that history with the core's own code: each lette
 Virksomhed B's "Fakturaafsender" goes through intake (`message_submit`: parsed, validated,
 stored, "Modtaget" and the technical receipt), held by a value date of tomorrow so that
 routing has not picked a system yet, and is then placed in the platform mailbox by routing's
-mailbox step (`routing._route_mailbox`: the MailboxItem and "Tilgængelig for modtageren"),
+mailbox step (`routing.route_mailbox`: the MailboxItem and "Tilgængelig for modtageren"),
 as routing does for a recipient without a receiver system. Idempotent: fixed messageUUIDs;
 existing ones are skipped.
 """
@@ -78,6 +78,6 @@ def load() -> dict[str, int]:
             message = Message.objects.filter(message_uuid=message_uuid).first()
             if message is None or message.state != MessageState.HELD:
                 continue  # refused, or routed already: nothing to place
-            routing._route_mailbox(message, at)
+            routing.route_mailbox(message, at)
             made += 1
     return {"platform_post": made}

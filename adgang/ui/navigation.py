@@ -77,6 +77,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Tilbagekald meddelelser"),
         _("Tilbagekald en meddelelse, der er sendt med valørdato, før den afleveres."),
         "reply",
+        url_name="recall:search",
     ),
     Section(
         "haendelseslog",
@@ -96,6 +97,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Flyt post fra Virk, e-Boks og mit.dk"),
         _("Flyt post, der ligger på platformene, til et aktivt kontaktpunkt."),
         "forward",
+        url_name="movepost:overview",
     ),
     Section(
         "statistik",
@@ -105,6 +107,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Se tal og statistik om Digital Post"),
         _("Bestil standardrapporter og brugerdefinerede rapporter."),
         "analytics",
+        url_name="statistics:overview",
     ),
     Section(
         "myndighedsinformation",
@@ -114,6 +117,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Administrér myndighedsinformation"),
         _("Link til privatlivspolitik og logo på jeres udgående post."),
         "info",
+        url_name="authorityinfo:page",
     ),
     Section(
         "fritag-borger",
@@ -123,6 +127,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Administrér borgeres fritagelse"),
         _("Fritag en borger for Digital Post, eller ophæv en fritagelse."),
         "person-remove",
+        url_name="exemptions:citizen",
     ),
     Section(
         "fritag-virksomhed",
@@ -132,6 +137,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Administrér virksomheders fritagelse"),
         _("Fritag en virksomhed for Digital Post, forny eller ophæv en fritagelse."),
         "business",
+        url_name="exemptions:company",
     ),
     Section(
         "nemsms-borger",
@@ -141,6 +147,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Administrér borgeres NemSMS"),
         _("Til- eller afmeld en borger NemSMS."),
         "smartphone",
+        url_name="nemsms:citizen",
     ),
     Section(
         "nemsms-virksomhed",
@@ -150,6 +157,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Administrér virksomheders NemSMS"),
         _("Til- eller afmeld en virksomhed NemSMS."),
         "chat",
+        url_name="nemsms:company",
     ),
     Section(
         "adgang",
@@ -159,6 +167,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Administrér adgange"),
         _("Giv en person eller virksomhed adgang til en borgers post."),
         "visibility",
+        url_name="readaccess:giver",
     ),
 )
 SECTIONS_BY_KEY = {s.key: s for s in SECTIONS}

@@ -27,6 +27,11 @@ NGDP_OPERATIONS = {
     ("post", "/apis/v1/organisations/subscriptions/"),
     ("get", "/apis/v1/organisations/subscriptions/"),
     ("delete", "/apis/v1/organisations/subscriptions/{id}"),
+    ("get", "/apis/v1/organisations/{id}/logo"),
+    ("put", "/apis/v1/organisations/{id}/logo"),
+    ("delete", "/apis/v1/organisations/{id}/logo"),
+    ("post", "/apis/v1/mailboxes/{mailboxId}/system-fetches/"),
+    ("get", "/apis/v1/mailboxes/{mailboxId}/system-fetches/"),
 }
 
 

@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 
 SUITES = {
     "eventlog": "adgang.eventlog.bench.run",
+    "statistics": "adgang.statistics.bench.run",
 }
 EVENTS_AT_SCALE_1 = 100_000
 
