@@ -15,21 +15,15 @@ What it makes:
 - Four months of traffic (`demo_traffic.load`).
 """
 
-from datetime import timedelta
-
 from django.db import transaction
 
 from adgang.accounts import demo as accounts_demo
 from adgang.accounts.models import Membership, Organisation
-from adgang.audit.models import Subject
-from adgang.audit.services import Actor, action_record
+from adgang.audit.services import Actor
 from adgang.contacts import selectors as contact_selectors
 from adgang.contacts.models import ContactPoint, Target
 from adgang.contacts.services import PointSpec, point_create
-from adgang.core.clock import now as clock_now
-from adgang.core.clock import today
 from adgang.core.devtls import self_signed_certificate
-from adgang.exemptions.models import Exemption, ExemptionIdType, ExemptionReason
 from adgang.messaging import demo_traffic
 from adgang.messaging.demo_receiver import (
     credentials_path,
@@ -37,8 +31,6 @@ from adgang.messaging.demo_receiver import (
     credentials_write,
     tls_directory,
 )
-from adgang.nemsms.models import NemSmsIdType, NemSmsRegistration, NemSmsState
-from adgang.registers import demo as register_demo
 from adgang.systems.apikeys import apikey_matches, apikey_parse
 from adgang.systems.models import MailSystem, Protocol
 from adgang.systems.services import Activation, SystemSpec, system_create, system_renew_api_key
@@ -47,20 +39,16 @@ RECEIVER_NAME = "Demo-modtager"
 RECEIVER_HOST, RECEIVER_PORT = "127.0.0.1", 8443
 RECEIVER_ENDPOINT = f"https://{RECEIVER_HOST}:{RECEIVER_PORT}/digitalpost/modtag"
 RECEIVER_POINT = "Digital Post til fagsystemet"
-EXEMPT_CITIZEN = register_demo.CITIZEN_ABROAD
-NEMSMS_CITIZEN = register_demo.CITIZEN
-NEMSMS_PENDING_CITIZEN = register_demo.CITIZEN_YOUNG
 ADMIN_RID = "1001"  # Alice: Systemadministrator and Kontaktstrukturadministrator of Kommune A
-CASEWORKER_RID = "1002"  # Bob: Borgerservicemedarbejder of Kommune A
 
 
 def kommune_a() -> Organisation:
     return Organisation.objects.get(cvr=accounts_demo.ORGANISATIONS["A"][0])
 
 
-def _alice(rid: str = ADMIN_RID) -> Actor:
+def _alice() -> Actor:
     membership = Membership.objects.select_related("organisation").get(
-        organisation__cvr=accounts_demo.ORGANISATIONS["A"][0], rid=rid
+        organisation__cvr=accounts_demo.ORGANISATIONS["A"][0], rid=ADMIN_RID
     )
     return Actor(membership.actor_id, membership.organisation.cvr, membership.rid)
 
@@ -140,66 +128,6 @@ def receiver_point() -> ContactPoint:
     return contact_selectors.points_of(kommune_a()).get(name=RECEIVER_POINT)
 
 
-def _exemption(actor: Actor) -> int:
-    """Karen Sørensen emigrated and is exempt: only mandatory post reaches her (SPEC §6)."""
-    cpr = EXEMPT_CITIZEN.cpr
-    if Exemption.objects.filter(id_type=ExemptionIdType.CPR, number=cpr).exists():
-        return 0
-    exemption = Exemption.objects.create(
-        id_type=ExemptionIdType.CPR,
-        number=cpr,
-        reason=ExemptionReason.EMIGRATION,
-        forward_unopened_post=False,
-        effective_from=today() - timedelta(days=200),
-        organisation=kommune_a(),
-    )
-    action_record(
-        actor=actor,
-        organisation=exemption.organisation,
-        subject=Subject.FRITAGELSE,
-        event="Fritaget",
-        object_id=exemption.pk,
-        object_name=EXEMPT_CITIZEN.name,
-        concerns=cpr,
-        reason=ExemptionReason.EMIGRATION.label,
-    )
-    return 1
-
-
-def _nemsms(actor: Actor) -> int:
-    made = 0
-    wanted = (
-        (NEMSMS_CITIZEN, "+4520304050", NemSmsState.ACTIVE),
-        (NEMSMS_PENDING_CITIZEN, "+4521222324", NemSmsState.PENDING),
-    )
-    for person, phone, state in wanted:
-        if NemSmsRegistration.objects.filter(id_type=NemSmsIdType.CPR, number=person.cpr).exists():
-            continue
-        at = clock_now() - timedelta(days=150)
-        registration = NemSmsRegistration.objects.create(
-            id_type=NemSmsIdType.CPR,
-            number=person.cpr,
-            phone=phone,
-            state=state,
-            confirmed_at=at if state == NemSmsState.ACTIVE else None,
-            organisation=kommune_a(),
-            created_at=at,
-        )
-        action_record(
-            actor=actor,
-            organisation=registration.organisation,
-            subject=Subject.NEMSMS,
-            event="Tilmeldt",
-            object_id=registration.pk,
-            object_name=person.name,
-            concerns=person.cpr,
-            field="Telefonnummer",
-            after=phone,
-        )
-        made += 1
-    return made
-
-
 def load() -> dict[str, int]:
     with transaction.atomic():
         # The certificate first: the demo receiver serves it and the portal trusts it.
@@ -208,8 +136,6 @@ def load() -> dict[str, int]:
         made = {
             "receiver": receivers,
             "points": _receiver_point(system),
-            "exemptions": _exemption(_alice(CASEWORKER_RID)),
-            "nemsms": _nemsms(_alice(CASEWORKER_RID)),
         }
         made.update(demo_traffic.load(receiver_key=api_key))
     return made

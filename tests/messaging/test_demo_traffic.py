@@ -10,6 +10,7 @@ import pytest
 from adgang.accounts.models import Organisation
 from adgang.contacts import demo as contacts_demo
 from adgang.core.clock import now
+from adgang.exemptions import demo as exemptions_demo
 from adgang.exemptions.models import Exemption
 from adgang.messaging import demo
 from adgang.messaging.demo_receiver import credentials_path, credentials_read, credentials_write
@@ -25,6 +26,7 @@ from adgang.messaging.models import (
     Route,
 )
 from adgang.messaging.selectors import EventFilter, events_search
+from adgang.nemsms import demo as nemsms_demo
 from adgang.nemsms.models import NemSmsRegistration
 from adgang.systems import demo as systems_demo
 from adgang.systems.auth import authenticate_system
@@ -47,7 +49,8 @@ def counts() -> dict[str, int]:
 
 @pytest.fixture
 def load(personas, settings, tmp_path, monkeypatch):
-    """Run the step as `manage.py demo` does (after the systems and contacts steps), with
+    """Run the step as `manage.py demo` does (after the systems, contacts, exemptions and
+    NemSMS steps, so routing meets an exempt citizen and NemSMS sign-ups), with
     the files it writes going to a temporary VAR_DIR and the demo receiver's endpoint on a
     free port (8443 may be another test run's)."""
     settings.VAR_DIR = tmp_path
@@ -56,6 +59,8 @@ def load(personas, settings, tmp_path, monkeypatch):
     monkeypatch.setattr(demo, "RECEIVER_ENDPOINT", f"https://127.0.0.1:{port}/digitalpost/modtag")
     systems_demo.load()
     contacts_demo.load()
+    exemptions_demo.load()
+    nemsms_demo.load()
 
     return demo.load
 
@@ -76,8 +81,6 @@ def test_loading_twice_adds_nothing(load):
     assert second == {
         "receiver": 0,
         "points": 0,
-        "exemptions": 0,
-        "nemsms": 0,
         "messages": 0,
         "recalled": 0,
     }

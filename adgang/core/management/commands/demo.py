@@ -9,9 +9,16 @@ from django.utils.module_loading import import_string
 
 DEMO_STEPS = (
     "adgang.accounts.demo.load",
+    "adgang.authorityinfo.demo.load",
     "adgang.systems.demo.load",
     "adgang.contacts.demo.load",
+    # Exemptions and NemSMS sign-ups before the traffic, so routing honours them.
+    "adgang.exemptions.demo.load",
+    "adgang.nemsms.demo.load",
     "adgang.messaging.demo.load",
+    "adgang.readaccess.demo.load",
+    "adgang.movepost.demo.load",
+    "adgang.statistics.demo.load",
 )
 
 
