@@ -1,8 +1,9 @@
 """NemSMS registrations (SPEC §7): a citizen or company that receives NemSMS messages on a
 Danish mobile number. A registration is pending until confirmed through the SMS link.
 
-The core's routing (SPEC §13) reads these through `selectors.nemsms_active`; the caseworker
-pages are the caseworker issue's.
+The core's routing (SPEC §13) reads these through `selectors.nemsms_active`; caseworkers
+change them through `services.py` (the pages of `views.py`), citizens confirm through the
+link of `confirm_views.py`.
 """
 
 import uuid
