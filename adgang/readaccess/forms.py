@@ -35,7 +35,7 @@ MSG_EXEMPTION_MISSING = _("Vælg, om fritagelsen skal ophæves eller bevares.")
 
 
 def giver_form(data=None, *, acting) -> PersonLookupForm:
-    """ "Frem søg borger (adgangsgiver)": a CPR number; a deceased citizen is refused."""
+    """ "Fremsøg borger (adgangsgiver)": a CPR number; a deceased citizen is refused."""
     form = PersonLookupForm(data, acting=acting, register=REGISTER, prefix="giver")
     form.fields["cpr"].error_messages["required"] = CPR_EMPTY
     form.fields["cpr"].help_text = _(
@@ -45,7 +45,7 @@ def giver_form(data=None, *, acting) -> PersonLookupForm:
 
 
 class HolderLookupForm(forms.Form):
-    """ "Frem søg borger eller virksomhed (adgangshaver)": a CPR or a CVR number."""
+    """ "Fremsøg borger eller virksomhed (adgangshaver)": a CPR or a CVR number."""
 
     number = forms.CharField(
         label=_("CPR- eller CVR-nummer"),

@@ -230,3 +230,35 @@ def test_the_openapi_document_lists_the_logo_operations(db):
     for operation in item.values():
         assert operation["summary"] and operation["description"]
         assert operation["security"]
+
+
+def test_any_system_reads_the_privacy_link_by_id_or_cvr(personas):
+    actor = Actor(personas.alice.actor_id, personas.alice.organisation.cvr, personas.alice.rid)
+    organisation = personas.alice.organisation
+    services.privacy_link_set(
+        actor=actor, organisation=organisation, link="https://kommune-a.dk/privatliv"
+    )
+    _, auth = receiver_system(personas.maja)
+
+    for key in (organisation.pk, organisation.cvr):
+        response = api_client().get(
+            f"{API}/organisations/{key}/privacy-policy", HTTP_AUTHORIZATION=auth
+        )
+        assert response.status_code == 200
+        assert response.json() == {
+            "organisationId": str(organisation.pk),
+            "privacyPolicyUrl": "https://kommune-a.dk/privatliv",
+        }
+
+
+def test_no_privacy_link_answers_404_and_reading_needs_authentication(personas, a_system):
+    _, auth = a_system
+    url = f"{API}/organisations/{personas.maja.organisation.pk}/privacy-policy"
+
+    assert_error(api_client().get(url, HTTP_AUTHORIZATION=auth), 404, "privacy.policy.not.found")
+    assert_error(
+        api_client().get(f"{API}/organisations/99999999/privacy-policy", HTTP_AUTHORIZATION=auth),
+        404,
+        "organisation.not.found",
+    )
+    assert api_client().get(url).status_code == 401

@@ -30,6 +30,7 @@ NGDP_OPERATIONS = {
     ("get", "/apis/v1/organisations/{id}/logo"),
     ("put", "/apis/v1/organisations/{id}/logo"),
     ("delete", "/apis/v1/organisations/{id}/logo"),
+    ("get", "/apis/v1/organisations/{id}/privacy-policy"),
     ("post", "/apis/v1/mailboxes/{mailboxId}/system-fetches/"),
     ("get", "/apis/v1/mailboxes/{mailboxId}/system-fetches/"),
 }

@@ -1,5 +1,6 @@
 """Organisation logo: `GET|PUT|DELETE /apis/v1/organisations/{id}/logo` (SPEC §9,
-NGDP-API.md "Administration API").
+NGDP-API.md "Administration API"), and the privacy-policy link beside it:
+`GET /apis/v1/organisations/{id}/privacy-policy`.
 
 The mailbox platforms show the sender's logo with its post, so any authenticated, active
 system may read any organisation's logo (it is public by nature). Changing or deleting it is
@@ -285,3 +286,38 @@ def logo_delete(request: HttpRequest, id: str):
 def _actor(system: MailSystem) -> Actor:
     # As for subscriptions changed through the API (messaging.subscriptions).
     return Actor(f"System:{system.pk}")
+
+
+PRIVACY_PATH = "/organisations/{id}/privacy-policy"
+PRIVACY_POLICY_NOT_FOUND = "privacy.policy.not.found"
+PRIVACY_DESCRIPTION = """
+The link to the organisation's privacy policy (`https://`, at most 2048 characters), as the
+portal's Myndighedsinformation page saved it; the mailbox platforms show it with the sender's
+post beside the logo. Any authenticated system may read it. 404 `organisation.not.found` for
+an unknown organisation, 404 `privacy.policy.not.found` when none is saved. `{id}`: the
+organisation's id (UUID) or its CVR number. The platform only shows the link: it is never
+fetched by the core.
+"""
+
+
+class PrivacyPolicy(Schema):
+    organisationId: str
+    privacyPolicyUrl: str
+
+
+@router.get(
+    PRIVACY_PATH,
+    auth=any_system_auth,
+    tags=TAG,
+    summary="Read an organisation's privacy-policy link",
+    description=PRIVACY_DESCRIPTION,
+    response={200: PrivacyPolicy, **ERRORS},
+)
+def privacy_policy_get(request: HttpRequest, id: str):
+    organisation = _organisation(id)
+    info = selectors.info_of(organisation)
+    if info is None or not info.privacy_link:
+        raise ApiError(404, PRIVACY_POLICY_NOT_FOUND, "The organisation has no privacy link.")
+    return Status(
+        200, {"organisationId": str(organisation.pk), "privacyPolicyUrl": info.privacy_link}
+    )
