@@ -2,13 +2,14 @@
 approve → receipt.
 
 The CPR/CVR is posted, never put in a URL: the found record and the caseworker's answers are
-kept in the person's own session under an opaque token (`_cases`), so a URL carries only that
-token; another session's token is unknown here (404). Every POST ends in a redirect.
+kept in the person's own session under an opaque token (`_CASES`, a
+`adgang.ui.session_keep.SessionKeep`), so a URL carries only that token; another session's
+token, or one made while acting for another organisation, is unknown here (404). Every POST
+ends in a redirect.
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,7 +23,6 @@ from adgang.accounts.access import rights_required
 from adgang.accounts.rights import BORGERSERVICE, ERHVERVSSERVICE
 from adgang.audit.models import Register
 from adgang.audit.services import Actor
-from adgang.core.clock import now
 from adgang.documents.kept_once import receipt_keep, receipt_peek
 from adgang.documents.responses import pdf_response
 from adgang.exemptions import documents
@@ -50,6 +50,7 @@ from adgang.messaging.mailboxes import unopened_post_count
 from adgang.registers.forms import CompanyLookupForm, PersonLookupForm
 from adgang.registers.types import Address, CompanyRecord, PersonRecord
 from adgang.registers.validation import format_cpr
+from adgang.ui.session_keep import SessionKeep
 from adgang.ui.wizard import step_indicator
 
 AUTHORITIES = ("myndighed",)
@@ -58,6 +59,8 @@ company_access = rights_required(BORGERSERVICE, ERHVERVSSERVICE, kinds=AUTHORITI
 
 SESSION_KEY = "exemption_cases"
 MAX_CASES = 10
+# A case lasts as long as the session, for the organisation acted for when it was started.
+_CASES = SessionKeep(SESSION_KEY, keep_for=None, max_kept=MAX_CASES)
 
 
 # -- the case kept in the session --------------------------------------------------------------
@@ -120,37 +123,19 @@ def _record_from(data: dict) -> PersonRecord | CompanyRecord:
 
 
 def _case_start(request, kind: str, record) -> str:
-    cases = request.session.get(SESSION_KEY, {})
-    while len(cases) >= MAX_CASES:
-        cases.pop(min(cases, key=lambda token: cases[token]["started"]))
-    token = secrets.token_urlsafe(16)
-    cases[token] = {
-        "kind": kind,
-        "record": _record_dict(record),
-        "answers": None,
-        "started": now().isoformat(),
-    }
-    request.session[SESSION_KEY] = cases
-    return token
+    return _CASES.keep(request, {"record": _record_dict(record), "answers": None}, kind=kind)
 
 
 def _case(request, kind: str, token: str) -> dict:
-    case = request.session.get(SESSION_KEY, {}).get(token)
-    if case is None or case["kind"] != kind:
-        raise Http404
-    return case
+    return _CASES.require(request, token, kind=kind)
 
 
-def _case_save(request, token: str, case: dict) -> None:
-    cases = request.session.get(SESSION_KEY, {})
-    cases[token] = case
-    request.session[SESSION_KEY] = cases
+def _case_save(request, kind: str, token: str, case: dict) -> None:
+    _CASES.update(request, token, case, kind=kind)
 
 
 def _case_end(request, token: str) -> None:
-    cases = request.session.get(SESSION_KEY, {})
-    cases.pop(token, None)
-    request.session[SESSION_KEY] = cases
+    _CASES.forget(request, token)
 
 
 # -- the two pages -----------------------------------------------------------------------------
@@ -283,7 +268,7 @@ def _step(request, flow: Flow, token: str):
         if form.is_valid():
             case["answers"] = {**form.answers(), "mode": mode}
             case["exemption"] = str(exemption.pk) if exemption else None
-            _case_save(request, token, case)
+            _case_save(request, flow.kind, token, case)
             return redirect(f"{flow.url_prefix}-summary", token=token)
     else:
         answers = case.get("answers") if (case.get("answers") or {}).get("mode") == mode else None

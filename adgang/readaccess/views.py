@@ -3,13 +3,13 @@
 
 Personal numbers never reach a URL: searches are POSTs, and the chosen giver (and the flow's
 holder and details) live in the person's server-side session under an opaque key, valid only
-for the organisation acted for when it was made. Every page works without JavaScript; every
-POST ends in a redirect or shows its form again with the errors next to the fields.
+for the organisation acted for when it was made (`adgang.ui.session_keep.SessionKeep`). Every
+page works without JavaScript; every POST ends in a redirect or shows its form again with the
+errors next to the fields.
 """
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from django.contrib import messages
@@ -45,10 +45,14 @@ from adgang.readaccess.services import (
     read_access_revoke,
 )
 from adgang.registers.validation import format_cpr, mask_cpr
+from adgang.ui.session_keep import SessionKeep
 
 SESSION_KEY = "readaccess_givers"
 MAX_GIVERS = 10  # the session keeps at most this many searched givers
 RECEIPT_KIND = "readaccess-created"
+
+# The chosen giver (and the create flow's state), kept as long as the session lasts.
+_GIVERS = SessionKeep(SESSION_KEY, keep_for=None, max_kept=MAX_GIVERS)
 
 borgerservice = rights_required(r.BORGERSERVICE, kinds=(OrganisationKind.MYNDIGHED,))
 
@@ -57,32 +61,18 @@ borgerservice = rights_required(r.BORGERSERVICE, kinds=(OrganisationKind.MYNDIGH
 
 
 def _giver_keep(request, record) -> str:
-    kept = request.session.get(SESSION_KEY, {})
-    while len(kept) >= MAX_GIVERS:
-        kept.pop(next(iter(kept)))
-    key = secrets.token_urlsafe(12)
-    kept[key] = {
-        "org": str(request.acting.organisation.pk),
-        "cpr": record.cpr,
-        "name": record.name,
-        "deceased": record.deceased,
-    }
-    request.session[SESSION_KEY] = kept
-    return key
+    return _GIVERS.keep(
+        request, {"cpr": record.cpr, "name": record.name, "deceased": record.deceased}
+    )
 
 
 def _flow(request, key: str) -> dict:
     """The giver (and the create flow's state) under `key`, for this organisation; else 404."""
-    entry = request.session.get(SESSION_KEY, {}).get(key)
-    if entry is None or entry["org"] != str(request.acting.organisation.pk):
-        raise Http404
-    return entry
+    return _GIVERS.require(request, key)
 
 
 def _flow_save(request, key: str, entry: dict) -> None:
-    kept = request.session.get(SESSION_KEY, {})
-    kept[key] = entry
-    request.session[SESSION_KEY] = kept
+    _GIVERS.update(request, key, entry)
 
 
 def _flow_reset(request, key: str) -> None:

@@ -166,7 +166,7 @@ def test_forwarding_wanted_without_a_folkeregister_address_needs_an_address(clie
     assert 'id="id_destination-error"' in text(response)
     assert "Angiv i stedet en alternativ adresse" in text(response)
     assert 'value="EMIGRATION" checked' in text(response)  # input kept
-    assert client.session["exemption_cases"][case.split("/")[-2]]["answers"] is None
+    assert client.session["exemption_cases"][case.split("/")[-2]]["data"]["answers"] is None
     assert not Exemption.objects.exists()
 
 
@@ -336,3 +336,26 @@ def test_not_logged_in_goes_to_login(db):
     response = Client().get("/fritagelse/borger/")
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_a_case_started_for_another_organisation_answers_404(client_as, personas):
+    """The case is kept bound to the organisation acted for when it was started: after a
+    context switch its token is unknown (SessionKeep), and nothing is saved."""
+    from adgang.accounts import services as account_services
+    from adgang.accounts.models import Membership
+    from adgang.testing import assert_tenant_isolated
+
+    morten_a = personas.morten
+    morten_m = Membership.objects.get(person=morten_a.person, organisation__cvr="27182828")
+    for membership in (morten_a, morten_m):
+        account_services.membership_rights_set(membership=membership, rights=[BORGERSERVICE])
+    client = client_as("morten")
+    case = start(client, "borger", register_demo.CITIZEN.cpr)
+    assert client.get(case).status_code == 200
+    switched = client.post("/skift-kontekst/", {"organisation": str(morten_m.organisation_id)})
+    assert switched.status_code == 302
+
+    for suffix in ("", "opsummering/"):
+        assert_tenant_isolated(client, case + suffix)
+    assert_tenant_isolated(client, case, method="post")
+    assert not Exemption.objects.exists()

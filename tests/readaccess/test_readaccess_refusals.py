@@ -78,7 +78,7 @@ def test_a_bad_holder_is_refused_next_to_the_field(client_as, number, message):
     page = response.content.decode()
     assert message in page
     assert 'aria-invalid="true"' in page
-    assert "holder" not in client.session["readaccess_givers"][giver_url.split("/")[-2]]
+    assert "holder" not in client.session["readaccess_givers"][giver_url.split("/")[-2]]["data"]
     nothing_saved()
 
 

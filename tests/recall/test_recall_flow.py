@@ -137,7 +137,7 @@ def test_the_message_id_is_never_in_a_url(client_as, held):
         assert str(held.pk) not in location and held.pk.hex not in location
     assert str(held.pk) not in confirm.content.decode().split('href="')[1].split('"')[0]
     kept = client.session[SESSION_KEY]
-    assert kept[token]["message"] == str(held.pk)
+    assert kept[token]["data"]["message"] == str(held.pk)
 
 
 def test_a_search_by_get_searches_nothing(client_as, held):
