@@ -136,7 +136,16 @@ class Baker:
         """The baked shape `key` with these slots (name → kind) and fixed values (which are
         part of the shape, e.g. the sort); raises BakeError for a shape that cannot be baked."""
         fixed = fixed or {}
-        cache_key = (key, tuple(sorted(slots.items())), tuple(sorted(fixed.items())), using, count)
+        # The vendor too: an alias may be pointed at another database (the bench's --database).
+        vendor = connections[using].vendor
+        cache_key = (
+            key,
+            tuple(sorted(slots.items())),
+            tuple(sorted(fixed.items())),
+            using,
+            vendor,
+            count,
+        )
         try:
             baked = self._cache[cache_key]
         except KeyError:
