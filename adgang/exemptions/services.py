@@ -24,6 +24,7 @@ from adgang.exemptions.models import (
     Forwarding,
     LiftCause,
 )
+from adgang.registers.forms import PERSON_DECEASED
 from adgang.registers.types import Address, CompanyRecord, PersonRecord
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -47,7 +48,7 @@ MSG_ADDRESS_REQUIRED = _(
     "Borgeren har ingen folkeregisteradresse. Angiv en alternativ adresse, eller markér at "
     "borgeren ikke ønsker at få videresendt uåbnet post."
 )
-MSG_DECEASED = _("Borgeren er registreret som død i CPR-registret.")
+MSG_DECEASED = PERSON_DECEASED
 MSG_ADDRESS_PARTS = _("Udfyld vejnavn og nummer, postnummer, by og land.")
 
 

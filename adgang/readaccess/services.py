@@ -31,6 +31,7 @@ from adgang.readaccess.models import (
     ReadAccess,
     ReadAccessGiver,
 )
+from adgang.registers.forms import PERSON_DECEASED
 from adgang.registers.types import CompanyRecord, PersonRecord
 from adgang.registers.validation import format_cpr
 
@@ -55,7 +56,7 @@ MSG_DUPLICATE = _(
     "adgangstypen eller udløbsdatoen skal ændres."
 )
 MSG_EXPIRY_PAST = _("Udløbsdatoen skal ligge efter dags dato.")
-MSG_GIVER_DECEASED = _("Borgeren er registreret som død i CPR-registret.")
+MSG_GIVER_DECEASED = PERSON_DECEASED
 MSG_HOLDER_DECEASED = _("Adgangshaveren er registreret som død i CPR-registret.")
 MSG_EXEMPTION_CHOICE = _(
     "Borgeren er fritaget for Digital Post. Vælg, om fritagelsen skal ophæves eller bevares."

@@ -304,19 +304,24 @@ def standard_reports_produce(at: datetime | None = None) -> int:
                 continue
             _produce(report, start, end, at=at)
             report.save()
-            action_record(
-                actor=SYSTEM,
-                organisation=report.organisation,
-                subject=Subject.STATISTIK,
-                event=gettext_lazy("Rapport oprettet"),
-                object_id=report.pk,
-                object_name=report.title,
-                field=str(gettext_lazy("Tidsperiode")),
-                after=_period_text(report),
-            )
-            transaction.on_commit(lambda report=report: _notify(report))
+            _published(report)
         produced += 1
     return produced
+
+
+def _published(report: Report) -> None:
+    """A new version is ready: in the action log (actor System) and, after commit, by e-mail."""
+    action_record(
+        actor=SYSTEM,
+        organisation=report.organisation,
+        subject=Subject.STATISTIK,
+        event=gettext_lazy("Rapport oprettet"),
+        object_id=report.pk,
+        object_name=report.title,
+        field=str(gettext_lazy("Tidsperiode")),
+        after=_period_text(report),
+    )
+    transaction.on_commit(lambda: _notify(report))
 
 
 def custom_report_produce(report_id) -> str:
@@ -340,17 +345,7 @@ def custom_report_produce(report_id) -> str:
             report.error = _("Rapporten kunne ikke dannes. Bestil den igen.")
         report.save()
         if report.is_ready:
-            action_record(
-                actor=SYSTEM,
-                organisation=report.organisation,
-                subject=Subject.STATISTIK,
-                event=gettext_lazy("Rapport oprettet"),
-                object_id=report.pk,
-                object_name=report.title,
-                field=str(gettext_lazy("Tidsperiode")),
-                after=_period_text(report),
-            )
-            transaction.on_commit(lambda: _notify(report))
+            _published(report)
         return report.status
 
 
