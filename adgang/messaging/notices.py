@@ -102,14 +102,17 @@ def platform_notice_system(*, now: datetime) -> MailSystem:
         cvr=PLATFORM_CVR,
         defaults={"name": PLATFORM_NAME, "kind": OrganisationKind.MYNDIGHED},
     )
-    # Serialise the get-or-create of the system (MailSystem names are not unique).
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-    system = (
+    systems = (
         MailSystem.objects.alive()
         .filter(organisation=organisation, name=NOTICE_SYSTEM_NAME)
         .order_by("created_at")
-        .first()
     )
+    system = systems.first()
+    if system is not None:  # every notice after the first: no lock
+        return system
+    # First notice: serialise the create (MailSystem names are not unique), then look again.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    system = systems.first()
     if system is not None:
         return system
     system = MailSystem.objects.create(
