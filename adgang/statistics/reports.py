@@ -17,8 +17,10 @@ counted once as sent and once as received. A period covers whole Danish days.
 
 Variables (table 14.2). Afsender / Afsendersystem have a value only on sent messages (the
 organisation's own CVR / system id), Modtager / Modtagersystem only on received ones: the
-organisation sees only itself, never the other party. Kundetype (afsender/modtager) is Borger
-for a CPR number, Myndighed for the CVR of an authority known to the portal, else Virksomhed;
+organisation sees only itself, never the other party. They read "Navn (CVR)" / "Navn (id)"
+where the organisation or system is known, else the bare number.
+Kundetype (afsender/modtager) is Borger for a CPR number, Myndighed for the CVR of an
+authority known to the portal, else Virksomhed;
 before 22 March 2023 (Danish time) Myndighed counts as Virksomhed. Størrelse is the message's
 size in the buckets of `SIZE_BUCKETS` (KB = 1024 bytes). MeMo-funktionalitet is the
 combination of features the message uses (`adgang.messaging.memo.features`), "Ingen" for none:
@@ -65,6 +67,7 @@ from adgang.messaging.memo import (
 )
 from adgang.messaging.models import MessageEvent, MessageKind
 from adgang.statistics.models import Interval, StandardKind
+from adgang.systems.models import MailSystem
 
 DANISH = ZoneInfo("Europe/Copenhagen")
 MAX_VARIABLES = 9
@@ -291,9 +294,32 @@ def _features_label(value) -> str:
     return ", ".join(str(FEATURE_LABELS.get(feature, feature)) for feature in features)
 
 
-def _label(slug: str, value) -> str:
-    if slug in (AFSENDERSYSTEM, MODTAGERSYSTEM):
-        return str(value) if value else ""
+def _names(grouped: list[dict], aliases: dict[str, str], using: str) -> dict[str, str]:
+    """Display names of the organisations (by CVR) and systems (by id) in the grouped rows:
+    "Navn (CVR)" / "Navn (id)". At most one query for each, however many rows."""
+    found: dict[bool, set[str]] = {True: set(), False: set()}  # is an organisation → keys
+    for slug in (AFSENDER, MODTAGER, AFSENDERSYSTEM, MODTAGERSYSTEM):
+        if slug in aliases:
+            organisation = slug in (AFSENDER, MODTAGER)
+            found[organisation] |= {str(row[aliases[slug]]) for row in grouped}
+    names: dict[str, str] = {}
+    for organisation, keys in found.items():
+        keys.discard("")
+        keys.discard("None")
+        if not keys:
+            continue
+        if organisation:
+            rows = Organisation.objects.using(using).filter(cvr__in=keys).values_list("cvr", "name")
+        else:
+            rows = MailSystem.objects.using(using).filter(id__in=keys).values_list("id", "name")
+        names.update({str(key): f"{name} ({key})" for key, name in rows})
+    return names
+
+
+def _label(slug: str, value, names: dict[str, str]) -> str:
+    if slug in (AFSENDER, MODTAGER, AFSENDERSYSTEM, MODTAGERSYSTEM):
+        # Known organisations and systems read "Navn (CVR/id)"; an unknown one its number.
+        return names.get(str(value), str(value)) if value else ""
     if slug == BESKEDTYPE:
         return str(KIND_LABELS.get(value, value or ""))
     if slug == STOERRELSE:
@@ -332,9 +358,11 @@ def report_compute(
     )
     # Labels can merge database groups (the same feature list stored differently); each
     # message is in exactly one database group, so the sums stay message counts.
+    grouped = list(grouped)
+    names = _names(grouped, aliases, using)
     merged: dict[tuple, int] = {}
     for row in grouped:
-        key = tuple(_label(slug, row[aliases[slug]]) for slug in variables)
+        key = tuple(_label(slug, row[aliases[slug]], names) for slug in variables)
         merged[key] = merged.get(key, 0) + row["n"]
     headers = [str(VARIABLES[slug]) for slug in variables] + [str(COUNT_HEADER)]
     rows = [(*key, count) for key, count in sorted(merged.items())]

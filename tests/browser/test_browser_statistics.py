@@ -61,6 +61,5 @@ def test_order_a_custom_report_wait_and_download_the_csv(page, login_as, persona
     assert content.startswith(b"\xef\xbb\xbf")
     lines = content.decode("utf-8-sig").splitlines()
     assert lines[0] == "Afsender;Modtager;Beskedtype;Antal meddelelser"
-    assert sorted(lines[1:]) == sorted(
-        [f"{organisation.cvr};;Meddelelse;3", f";{organisation.cvr};Meddelelse;1"]
-    )
+    named = f"{organisation.name} ({organisation.cvr})"
+    assert sorted(lines[1:]) == sorted([f"{named};;Meddelelse;3", f";{named};Meddelelse;1"])

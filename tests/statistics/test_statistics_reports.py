@@ -94,7 +94,8 @@ def test_counts_messages_by_their_counting_event_only(personas):
     received(org, JAN, event=EventTag.FETCHED)
     table = compute(org, [reports.AFSENDER, reports.MODTAGER])
     assert table.headers == ["Afsender", "Modtager", "Antal meddelelser"]
-    assert sorted(table.rows) == sorted([(org.cvr, "", 2), ("", org.cvr, 1)])
+    named = f"{org.name} ({org.cvr})"  # a known organisation reads "Navn (CVR)"
+    assert sorted(table.rows) == sorted([(named, "", 2), ("", named, 1)])
     assert table.total == 3
 
 
@@ -179,6 +180,17 @@ def test_systems_belong_to_their_direction(personas):
     )
 
 
+def test_known_systems_read_with_their_name(personas):
+    org = personas.alice.organisation
+    system, _auth = sender_system(personas.alice)
+    sent(org, JAN, sender_system_id=system.id)
+    sent(org, JAN, sender_system_id=uuid.UUID(int=10))  # a system since deleted
+    table = compute(org, [reports.AFSENDERSYSTEM])
+    assert sorted(table.rows) == sorted(
+        [(f"{system.name} ({system.id})", 1), (str(uuid.UUID(int=10)), 1)]
+    )
+
+
 def test_memo_features_from_the_message(personas):
     org = personas.alice.organisation
     system, _auth = sender_system(personas.alice)
@@ -239,7 +251,9 @@ def test_the_database_groups_the_rows(personas, django_assert_max_num_queries):
     org = personas.sofie.organisation
     for _ in range(30):
         sent(org, JAN)
-    with django_assert_max_num_queries(1):
+    received(org, JAN)
+    # One grouping query, then at most one name look-up for organisations and one for systems.
+    with django_assert_max_num_queries(3):
         table = compute(org, list(reports.STANDARD_VARIABLES["OVERBLIK"]))
-    assert table.total == 30
-    assert len(table.rows) == 1
+    assert table.total == 31
+    assert len(table.rows) == 2

@@ -210,8 +210,8 @@ def test_order_custom_then_details_and_download(
     )
     body = download.content.decode("utf-8-sig")
     assert body.splitlines()[0] == "Afsender;Beskedtype;Størrelse;Antal meddelelser"
-    assert f"{org.cvr};Meddelelse;0-100 KB;1" in body
-    assert f"{org.cvr};Meddelelse;1-5 MB;1" in body
+    assert f"{org.name} ({org.cvr});Meddelelse;0-100 KB;1" in body
+    assert f"{org.name} ({org.cvr});Meddelelse;1-5 MB;1" in body
     events = sorted(
         ActionLogEntry.objects.filter(subject=Subject.STATISTIK).values_list("event", flat=True)
     )
