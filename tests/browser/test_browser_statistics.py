@@ -29,6 +29,9 @@ def test_order_a_custom_report_wait_and_download_the_csv(page, login_as, persona
     login_as("sofie")
     page.goto("/statistik/")
     expect(page.get_by_test_id("total")).to_contain_text("Rapporter i alt (0)")
+    # "Bestil" opens a menu of the two kinds of report (guide §14.4 step 1).
+    expect(page.get_by_test_id("order-custom")).to_be_hidden()
+    page.get_by_test_id("order").click()
     click_and_wait(page, page.get_by_test_id("order-custom"))
 
     page.get_by_label("Rapportens navn").fill("Min testrapport")
@@ -52,7 +55,12 @@ def test_order_a_custom_report_wait_and_download_the_csv(page, login_as, persona
     assert custom_report_produce(report.pk) == ReportStatus.READY  # the worker's job
 
     # The overview reloads itself while a report is being made.
-    expect(page.get_by_test_id("download")).to_be_visible(timeout=15_000)
+    # "Download rapport" waits in the row's "Flere valg" (⋮) menu.
+    expect(page.get_by_test_id("row-menu").locator("[data-testid=download]")).to_be_attached(
+        timeout=15_000
+    )
+    page.get_by_test_id("row-menu").locator("summary").click()
+    expect(page.get_by_test_id("download")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_test_id("download").click()
     assert download.value.suggested_filename.endswith(".csv")
