@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "adgang.core.observability.RequestIdMiddleware",  # every response and log line has an id
+    "adgang.core.metrics.RequestMetricsMiddleware",
     "adgang.core.middleware.HealthCheckMiddleware",  # first: probes skip sessions and redirects
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -334,11 +336,33 @@ ADGANG_SFTP_HOST_KEY = env.str(
 # What all uploads in flight may hold together (memory and temporary files).
 ADGANG_SFTP_SPOOL_MAX_BYTES = env.int("ADGANG_SFTP_SPOOL_MAX_BYTES", default=2 * 1024**3)
 
+# Prometheus metrics at /metrics (docs/operations.md "Metrics"): off unless enabled; with a
+# token the scraper must send `Authorization: Bearer <token>`; the allowed addresses or
+# networks, when given, are checked against the connection's address.
+ADGANG_METRICS_ENABLED = env.bool("ADGANG_METRICS_ENABLED", default=False)
+ADGANG_METRICS_TOKEN = env.str("ADGANG_METRICS_TOKEN", default="")
+ADGANG_METRICS_ALLOWED_IPS = env.list("ADGANG_METRICS_ALLOWED_IPS", default=[])
+
+# `plain` for the console of `make run`; `json` (one object per line, with request and task
+# ids) for production log shipping.
+ADGANG_LOG_FORMAT = env.str("ADGANG_LOG_FORMAT", default="plain")
+if ADGANG_LOG_FORMAT not in {"plain", "json"}:
+    raise environ.ImproperlyConfigured("ADGANG_LOG_FORMAT must be 'plain' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "adgang.core.observability.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "adgang.core.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": ADGANG_LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("ADGANG_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from adgang.accounts.access import public
 from adgang.accounts.oidc import AdgangOIDCAuthenticationRequestView, AdgangOIDCCallbackView
 from adgang.core import views as core_views
+from adgang.core.metrics import metrics_view
 from adgang.messaging.api import api as digital_post_api
 
 handler403 = "adgang.ui.views.handler403"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", public(RedirectView.as_view(pattern_name="ui:overview")), name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path(
         "oidc/authenticate/",

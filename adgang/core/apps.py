@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from adgang.core import observability  # noqa: F401 (connects the task-id receivers)
         from adgang.core.scheduler import register_periodic
         from adgang.core.tasks import prune_finished_tasks
 

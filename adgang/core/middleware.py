@@ -1,8 +1,10 @@
 """Health checks answered ahead of every other middleware (SPEC §15)."""
 
+from adgang.core.metrics import metrics_view
 from adgang.core.views import healthz, readyz
 
-HEALTH_VIEWS = {"/healthz": healthz, "/readyz": readyz}
+# /metrics too: a scraper, like a probe, talks plain HTTP to each process by its address.
+HEALTH_VIEWS = {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics_view}
 
 
 class HealthCheckMiddleware:

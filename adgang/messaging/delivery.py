@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce
 
+from adgang.core import metrics
 from adgang.core.clock import now as clock_now
 from adgang.messaging import outbound, policy
 from adgang.messaging.events import EventTag
@@ -73,6 +74,7 @@ def deliveries_run(*, now: datetime | None = None, limit: int = 100) -> int:
                 break
             outcomes = list(pool.map(_call, batch))
             _record_batch(batch, outcomes, now)
+            metrics.deliveries_attempted(outcomes)
             attempted += len(batch)
     return attempted
 
