@@ -7,6 +7,7 @@ calls). The command prints ONE JSON document: the suite's own document when one 
 else {"suites": [...]}. CI runs it at a tiny size and never asserts timings.
 """
 
+import inspect
 import json
 from contextlib import contextmanager
 
@@ -18,6 +19,9 @@ from django.utils.module_loading import import_string
 SUITES = {
     "eventlog": "adgang.eventlog.bench.run",
     "statistics": "adgang.statistics.bench.run",
+    "ingest": "adgang.messaging.bench.ingest.run",
+    "bulk": "adgang.messaging.bench.bulk.run",
+    "delivery": "adgang.messaging.bench.delivery.run",
 }
 EVENTS_AT_SCALE_1 = 100_000
 
@@ -47,6 +51,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--export-rows", type=int, default=1_000_000, help="eventlog: rows to export"
         )
+        parser.add_argument(
+            "--workers", type=int, help="ingest/bulk/delivery: server and worker processes"
+        )
+        parser.add_argument("--clients", type=int, help="ingest/bulk/delivery: concurrent clients")
 
     def handle(self, *args, **options):
         unknown = [name for name in options["suites"] if name not in SUITES]
@@ -63,7 +71,10 @@ class Command(BaseCommand):
 
     def _run(self, name: str, options: dict) -> dict:
         run = import_string(SUITES[name])
+        extra = {key: options[key] for key in ("scale", "workers", "clients")}
+        accepted = inspect.signature(run).parameters
         return run(
+            **{key: value for key, value in extra.items() if key in accepted},
             alias="default",
             events=options["events"] or max(int(EVENTS_AT_SCALE_1 * options["scale"]), 1),
             seed=options["seed"],
