@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate demo demo-receiver worker messages clean
+.PHONY: run test lint format install migrate demo demo-receiver worker messages clean cluster
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ demo: migrate
 
 worker: install
 	$(PY) manage.py db_worker
+
+## Production's shape on this machine: 2 gunicorn web processes (ports 8001, 8002), 2 workers and
+## the SFTP intake against PostgreSQL: DATABASE_URL when it names one, else
+## postgres://postgres@127.0.0.1:5432/adgang_cluster (created and migrated first). Ctrl-C stops all.
+cluster: install
+	$(PY) manage.py cluster
 
 ## The demo's REST PUSH receiver system on https://127.0.0.1:8443 (after `make run` or `make demo`).
 demo-receiver: install
