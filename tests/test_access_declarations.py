@@ -10,39 +10,10 @@ import uuid
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import get_resolver, resolve
 from django.urls.resolvers import RoutePattern
 
-from adgang.accounts.access import ACCESS_ATTRIBUTE, Access
-
-
-def walk(patterns, prefix=""):
-    """(route, URLPattern) for every pattern, nested includes followed."""
-    for entry in patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            yield from walk(entry.url_patterns, route)
-        elif isinstance(entry, URLPattern):
-            yield route, entry
-
-
-def declared_access(callback) -> Access | None:
-    """The declaration on a view, or on the view it wraps (class-based or decorated)."""
-    seen = set()
-    while callback is not None and id(callback) not in seen:
-        seen.add(id(callback))
-        access = getattr(callback, ACCESS_ATTRIBUTE, None)
-        if access is None and hasattr(callback, "view_class"):
-            access = getattr(callback.view_class, "access", None) or (
-                callback.view_class.get_access()
-                if hasattr(callback.view_class, "get_access")
-                else None
-            )
-        if isinstance(access, Access):
-            return access
-        callback = getattr(callback, "__wrapped__", None)
-    return None
-
+from tests.security.routes import declared_access, walk
 
 ROUTES = list(walk(get_resolver().url_patterns))
 
