@@ -26,8 +26,9 @@ size in the buckets of `SIZE_BUCKETS` (KB = 1024 bytes). MeMo-funktionalitet is 
 combination of features the message uses (`adgang.messaging.memo.features`), "Ingen" for none:
 one value per message, so the counts of a report always add up to the number of messages.
 
-Everything is grouped by the database (`GROUP BY` over the annotated expressions); Python only
-turns the few grouped rows into labels. Only the organisation's own events are read.
+Everything is grouped by the database (`GROUP BY` over the annotated expressions, see
+`_count_per_group`); Python only turns the few grouped rows into labels. Only the
+organisation's own events are read.
 """
 
 from __future__ import annotations
@@ -35,15 +36,16 @@ from __future__ import annotations
 import calendar
 import io
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import connections, transaction
 from django.db.models import (
     Case,
     CharField,
-    Count,
     Exists,
     F,
     IntegerField,
@@ -294,6 +296,12 @@ def _features_label(value) -> str:
     return ", ".join(str(FEATURE_LABELS.get(feature, feature)) for feature in features)
 
 
+def _system_key(value) -> str:
+    """A system id as text with dashes, as the database hands it over (a UUID on PostgreSQL,
+    32 hex digits on SQLite), or "" for none."""
+    return str(uuid.UUID(str(value))) if value else ""
+
+
 def _names(grouped: list[dict], aliases: dict[str, str], using: str) -> dict[str, str]:
     """Display names of the organisations (by CVR) and systems (by id) in the grouped rows:
     "Navn (CVR)" / "Navn (id)". At most one query for each, however many rows."""
@@ -301,11 +309,11 @@ def _names(grouped: list[dict], aliases: dict[str, str], using: str) -> dict[str
     for slug in (AFSENDER, MODTAGER, AFSENDERSYSTEM, MODTAGERSYSTEM):
         if slug in aliases:
             organisation = slug in (AFSENDER, MODTAGER)
-            found[organisation] |= {str(row[aliases[slug]]) for row in grouped}
+            key = str if organisation else _system_key
+            found[organisation] |= {key(row[aliases[slug]]) for row in grouped}
     names: dict[str, str] = {}
     for organisation, keys in found.items():
         keys.discard("")
-        keys.discard("None")
         if not keys:
             continue
         if organisation:
@@ -317,6 +325,8 @@ def _names(grouped: list[dict], aliases: dict[str, str], using: str) -> dict[str
 
 
 def _label(slug: str, value, names: dict[str, str]) -> str:
+    if slug in (AFSENDERSYSTEM, MODTAGERSYSTEM):
+        value = _system_key(value)
     if slug in (AFSENDER, MODTAGER, AFSENDERSYSTEM, MODTAGERSYSTEM):
         # Known organisations and systems read "Navn (CVR/id)"; an unknown one its number.
         return names.get(str(value), str(value)) if value else ""
@@ -341,6 +351,48 @@ class ReportTable:
         return sum(row[-1] for row in self.rows)
 
 
+# How PostgreSQL runs a report's query (see `_count_per_group`): no JIT (compiling a 9-variable
+# query costs seconds and gains nothing on one scan), hash aggregation over (groups, message)
+# instead of sorting a million rows on ten keys, with room for that hash table in memory.
+_POSTGRES_REPORT_SETTINGS = {"jit": "off", "enable_sort": "off", "work_mem": "256MB"}
+
+
+def _count_per_group(per_message, columns: list[str], using: str) -> list[dict]:
+    """`COUNT(*)` of the distinct (variables…, message) rows of `per_message` per group of
+    `columns`: what `COUNT(DISTINCT message_uuid) … GROUP BY` means, in two hash-aggregation
+    steps (a distinct count can only be computed by sorting each group). On PostgreSQL the
+    query runs under `_POSTGRES_REPORT_SETTINGS`, set for this statement only: the previous
+    values come back afterwards, even inside a caller's transaction."""
+    connection = connections[using]
+    inner, params = per_message.query.sql_with_params()
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    sql = f"SELECT {quoted}, COUNT(*) FROM ({inner}) per_message GROUP BY {quoted}"  # noqa: S608
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [dict(zip([*columns, "n"], row, strict=True)) for row in rows]
+    setting_names = list(_POSTGRES_REPORT_SETTINGS)
+    read = ", ".join("current_setting(%s)" for _ in setting_names)
+    write = ", ".join("set_config(%s, %s, true)" for _ in setting_names)
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(f"SELECT {read}", setting_names)
+        previous = cursor.fetchone()
+        cursor.execute(
+            f"SELECT {write}",
+            [part for item in _POSTGRES_REPORT_SETTINGS.items() for part in item],
+        )
+        try:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        finally:
+            cursor.execute(
+                f"SELECT {write}",
+                [part for item in zip(setting_names, previous, strict=True) for part in item],
+            )
+    return [dict(zip([*columns, "n"], row, strict=True)) for row in rows]
+
+
 def report_compute(
     *, organisation_id, variables: Sequence[str], start: date, end: date, using: str = "default"
 ) -> ReportTable:
@@ -348,17 +400,17 @@ def report_compute(
     if not 1 <= len(variables) <= MAX_VARIABLES or len(set(variables)) != len(variables):
         raise ValueError("A report needs 1–9 distinct variables.")
     aliases = {slug: f"v_{slug}" for slug in variables}
-    grouped = (
+    per_message = (
         counting_events(organisation_id, start, end)
         .using(using)
         .annotate(**{aliases[slug]: _expression(slug) for slug in variables})
-        .values(*aliases.values())
-        .annotate(n=Count("message_uuid", distinct=True))
+        .values(*aliases.values(), "message_uuid")
+        .distinct()
         .order_by()
     )
+    grouped = _count_per_group(per_message, list(aliases.values()), using)
     # Labels can merge database groups (the same feature list stored differently); each
     # message is in exactly one database group, so the sums stay message counts.
-    grouped = list(grouped)
     names = _names(grouped, aliases, using)
     merged: dict[tuple, int] = {}
     for row in grouped:

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection, transaction
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -252,8 +253,31 @@ def test_the_database_groups_the_rows(personas, django_assert_max_num_queries):
     for _ in range(30):
         sent(org, JAN)
     received(org, JAN)
-    # One grouping query, then at most one name look-up for organisations and one for systems.
-    with django_assert_max_num_queries(3):
+    # A fixed number of queries whatever the number of events: the grouping query, at most one
+    # name look-up for organisations and one for systems, and on PostgreSQL the transaction
+    # and the planner settings around the grouping query.
+    with django_assert_max_num_queries(8):
         table = compute(org, list(reports.STANDARD_VARIABLES["OVERBLIK"]))
     assert table.total == 31
     assert len(table.rows) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner settings are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_the_planner_settings_hold_for_the_report_query_only(personas):
+    """On PostgreSQL a report runs without JIT and with hash aggregation; whatever transaction
+    the caller is in, its own settings are back afterwards."""
+    org = personas.sofie.organisation
+    sent(org, JAN)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '8MB'")
+        assert compute(org, [reports.AFSENDER]).total == 1
+        cursor.execute(
+            "SELECT current_setting('jit'), current_setting('enable_sort'), "
+            "current_setting('work_mem')"
+        )
+        jit, enable_sort, work_mem = cursor.fetchone()
+    assert (enable_sort, work_mem) == ("on", "8MB")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert jit == cursor.fetchone()[0]
