@@ -22,6 +22,8 @@ SUITES = {
     "ingest": "adgang.messaging.bench.ingest.run",
     "bulk": "adgang.messaging.bench.bulk.run",
     "delivery": "adgang.messaging.bench.delivery.run",
+    "contacts": "adgang.contacts.bench.run",
+    "pages": "adgang.ui.bench.run",
 }
 EVENTS_AT_SCALE_1 = 100_000
 
