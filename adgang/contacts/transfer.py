@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
-from zipfile import BadZipFile
 
 import xlsxwriter
 from django.core.exceptions import ValidationError
@@ -107,6 +108,9 @@ TARGET_LABELS = {
 }
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# What the members of the zip may unpack to, together (a zip bomb: 10 MB of deflate can
+# declare gigabytes). A real export of a large structure unpacks to a few MB.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
 
 def _join(values: Iterable) -> str:
@@ -265,7 +269,27 @@ class CellError:
 
 
 class WorkbookUnreadable(Exception):
-    """The file is not an .xlsx workbook at all."""
+    """The file is not an .xlsx workbook at all (or a damaged one)."""
+
+
+class WorkbookTooLarge(WorkbookUnreadable):
+    """The workbook's members would unpack to more than `MAX_UNPACKED_BYTES`."""
+
+
+# What a damaged .xlsx raises while opened or while openpyxl inflates and parses its sheets
+# (read-only mode reads them lazily): a broken zip or deflate stream, a CRC mismatch, an
+# unknown compression method, a missing member, malformed XML (ParseError is a SyntaxError).
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    SyntaxError,
+)
 
 
 def _original_text(text: str) -> str:
@@ -729,23 +753,46 @@ def _analyse_points(rows, organisation, errors, group_names) -> list[Operation]:
     return operations
 
 
-def _open(content: bytes):
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse a zip whose members declare more than `MAX_UNPACKED_BYTES` in total.
+
+    The declared sizes bind: zipfile never inflates a member past its `file_size` (and a
+    member that lies fails its CRC), so this bounds what openpyxl can unpack.
+    """
     try:
-        return load_workbook(BytesIO(content), read_only=True, data_only=False)
-    except (BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        with zipfile.ZipFile(BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except _DAMAGED as error:
         raise WorkbookUnreadable(str(error)) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise WorkbookTooLarge(f"{unpacked} bytes unpacked")
+
+
+def _read_workbook(content: bytes, errors: list[CellError]):
+    """Both sheets' rows (None for a sheet that is missing or lacks a column).
+
+    Opening and reading happen under one guard: openpyxl (read-only) inflates and parses a
+    sheet only while it is iterated, so a damaged member fails there, not at opening.
+    """
+    _check_unpacked_size(content)
+    try:
+        workbook = load_workbook(BytesIO(content), read_only=True, data_only=False)
+        try:
+            group_rows = _read_sheet(workbook, GROUPS_SHEET, GROUP_COLUMNS, errors)
+            point_rows = _read_sheet(workbook, POINTS_SHEET, POINT_COLUMNS, errors)
+        finally:
+            workbook.close()
+    except _DAMAGED as error:
+        raise WorkbookUnreadable(str(error)) from None
+    return group_rows, point_rows
 
 
 def analyse(organisation: Organisation, content: bytes) -> Analysis:
     """The dry run of an uploaded workbook (SPEC §4 "Import"): every change and every
-    invalid cell. Raises `WorkbookUnreadable` when the file is not a workbook."""
-    workbook = _open(content)
-    try:
-        errors: list[CellError] = []
-        group_rows = _read_sheet(workbook, GROUPS_SHEET, GROUP_COLUMNS, errors)
-        point_rows = _read_sheet(workbook, POINTS_SHEET, POINT_COLUMNS, errors)
-    finally:
-        workbook.close()
+    invalid cell. Raises `WorkbookUnreadable` when the file is not a workbook or is damaged,
+    `WorkbookTooLarge` (a kind of it) when it would unpack to more than the limit."""
+    errors: list[CellError] = []
+    group_rows, point_rows = _read_workbook(content, errors)
     state = structure_state(organisation)
     if group_rows is None or point_rows is None:
         return Analysis(errors, [], state)

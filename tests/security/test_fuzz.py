@@ -31,22 +31,16 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-# A known bug, found by this suite: `transfer._open` catches the errors of opening the zip,
-# but openpyxl inflates the sheets later, while they are read, and a damaged deflate stream
-# then raises zlib.error, EOFError, NotImplementedError (unknown compression method) or
-# BadZipFile (CRC) out of `analyse`: the upload page answers 500. Roughly one in three
-# byte-mutated exports does it, so the derandomised run below finds it every time.
-UNREADABLE_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="Bug: a damaged deflate stream inside an .xlsx escapes transfer.analyse "
-    "(zlib.error/EOFError/...) and the import upload answers 500",
-)
-KNOWN_BUG_SETTINGS = settings(
+# A bug this suite found (fixed): openpyxl inflates the sheets lazily, so a damaged deflate
+# stream raised zlib.error, EOFError, NotImplementedError (unknown compression method) or
+# BadZipFile (CRC) out of `analyse` and the upload page answered 500. Roughly one in three
+# byte-mutated exports did it; the derandomised run below is its regression test.
+DAMAGED_EXPORT_SETTINGS = settings(
     max_examples=40,
     deadline=None,
     derandomize=True,
     database=None,
-    phases=[Phase.generate],  # no shrinking: the first failure is the known one
+    phases=[Phase.generate],  # no shrinking: any failure is the regression
     report_multiple_bugs=False,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -157,8 +151,7 @@ def test_arbitrary_bytes_are_unreadable_or_analysed(structure, content):
     assert snapshot(structure) == before
 
 
-@UNREADABLE_BUG
-@KNOWN_BUG_SETTINGS
+@DAMAGED_EXPORT_SETTINGS
 @given(edits=BYTE_EDITS)
 def test_byte_mutated_export_is_unreadable_or_analysed(structure, exported, edits):
     before = snapshot(structure)
@@ -203,7 +196,6 @@ def test_upload_of_random_bytes_answers_the_form_error(alice, structure, content
     assert_upload_answers_cleanly(alice, structure, content)
 
 
-@UNREADABLE_BUG
 @UPLOAD_SETTINGS
 @given(edits=BYTE_EDITS)
 def test_upload_of_a_damaged_export_answers_a_form_error_or_the_dry_run(

@@ -60,6 +60,15 @@ def import_upload(request):
         sha256 = hashlib.sha256(content).hexdigest()
         try:
             analysis = transfer.analyse(organisation, content)
+        except transfer.WorkbookTooLarge:
+            form.add_error(
+                "workbook",
+                _(
+                    "Filen pakker ud til mere end %(mb)s MB og kan derfor ikke importeres. "
+                    "Et eksporteret ark er langt mindre; tjek, at det er den rigtige fil."
+                )
+                % {"mb": transfer.MAX_UNPACKED_BYTES // (1024 * 1024)},
+            )
         except transfer.WorkbookUnreadable:
             form.add_error("workbook", _("Filen kan ikke læses som et Excel-ark (.xlsx)."))
         else:
