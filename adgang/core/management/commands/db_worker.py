@@ -9,14 +9,20 @@ and on SQLite the settings turn on WAL and a busy timeout, so a beat written whi
 thread holds the write lock waits for it instead of failing. With `--reload` only the
 reloaded child that runs the tasks beats, never the supervising parent: a worker that fails
 to start must not look alive.
+
+When the database connection breaks (a PostgreSQL restart, a terminated backend), the
+upstream worker cannot even record the failed task on the broken connection and exits; here
+it starts over on a new connection after a second. The interrupted task's row stays RUNNING,
+as after a crash; its work is taken over by the leases of the domain jobs (deliveries, moves).
 """
 
 import logging
 import os
 import threading
+import time
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as UpstreamCommand
 
@@ -25,6 +31,7 @@ from adgang.core.clock import now
 from adgang.core.heartbeat import heartbeat_beat
 
 logger = logging.getLogger(__name__)
+RESTART = 1.0  # seconds before a worker that lost the database starts over
 
 
 def pulse(*, worker_id: str, started_at) -> None:
@@ -64,6 +71,15 @@ class Command(UpstreamCommand):
                 daemon=True,
             ).start()
         try:
-            return super().handle(*args, **options)
+            while True:
+                try:
+                    return super().handle(*args, **options)
+                except DatabaseError:
+                    if options.get("batch"):  # a one-off run reports the error instead
+                        raise
+                    logger.exception("Worker lost the database; starting over in %s s", RESTART)
+                    connection.close()
+                    time.sleep(RESTART)
+                    options = {**options, "startup_delay": False}
         finally:
             stop.set()
