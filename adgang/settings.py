@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "adgang.accounts.middleware.ActingContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "adgang.accounts.middleware.SessionLifetimeMiddleware",  # after messages: says why
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -160,6 +161,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after 30 minutes without a request (SPEC §14 "session timeout").
 SESSION_COOKIE_AGE = env.int("ADGANG_SESSION_IDLE_SECONDS", default=30 * 60)
+# Absolute lifetime (ASVS 3.3.2): a new login after this many hours, however busy the session.
+ADGANG_SESSION_MAX_AGE_HOURS = env.int("ADGANG_SESSION_MAX_AGE_HOURS", default=12)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

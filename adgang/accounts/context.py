@@ -14,6 +14,8 @@ from adgang.accounts.rights import SYSTEMFORVALTER
 
 SESSION_MEMBERSHIP = "adgang_membership_id"
 SESSION_ORGANISATION = "adgang_organisation_id"
+# When the person authenticated (Unix seconds): the absolute session lifetime counts from it.
+SESSION_LOGIN_AT = "adgang_login_at"
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from adgang.accounts.context import SESSION_MEMBERSHIP, SESSION_ORGANISATION, ActingContext
+from adgang.accounts.context import (
+    SESSION_LOGIN_AT,
+    SESSION_MEMBERSHIP,
+    SESSION_ORGANISATION,
+    ActingContext,
+)
 from adgang.accounts.models import Membership, Organisation, OrganisationKind, Person
 from adgang.accounts.rights import parse_rights
 from adgang.accounts.selectors import memberships_of
 from adgang.audit.models import Register, Subject
 from adgang.audit.services import SYSTEM, Actor, action_record, search_record
+from adgang.core import clock
 from adgang.registers.registry import get_register
 from adgang.registers.validation import normalise_cvr
 
@@ -280,6 +286,8 @@ def session_start(request, person: Person, membership: Membership | None = None)
         raise AccountError(_("Personen er ikke tilknyttet nogen organisation."))
     membership = membership or memberships[0]
     login(request, person, backend=getattr(person, "backend", None))
+    # A context switch keeps this (same login); only a new authentication restarts it.
+    request.session[SESSION_LOGIN_AT] = int(clock.now().timestamp())
     request.session[SESSION_MEMBERSHIP] = membership.pk
     request.session[SESSION_ORGANISATION] = str(membership.organisation_id)
     request.acting = ActingContext(person, membership, membership.organisation)
