@@ -94,9 +94,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "adgang.accounts.middleware.ActingContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "adgang.accounts.middleware.SessionLifetimeMiddleware",  # after messages: says why
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "adgang.accounts.middleware.SessionLifetimeMiddleware",  # inside messages and headers
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -48,7 +48,8 @@ class SessionLifetimeMiddleware:
     switch keeps it. A session without one (started before this existed) counts from its
     first request seen here. Once exceeded: logged out (the session is deleted on the
     server) and sent to the login page with a message, before any view runs. Placed after
-    MessageMiddleware, so the message survives the logout.
+    MessageMiddleware (the message survives the logout) and the header middleware (the
+    redirect carries CSP and X-Frame-Options).
     """
 
     def __init__(self, get_response):

@@ -14,6 +14,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from adgang.audit.models import ActionLogEntry
+from tests.security.headers import assert_security_headers
 
 START = "2026-03-02 09:00:00+01:00"
 
@@ -153,3 +154,17 @@ def test_the_lifetime_is_a_setting(client_as, settings, time_machine, hours):
     in_time = hours * 60 // 29  # requests at 29, 58, 87 … minutes within the lifetime
     assert statuses[:in_time] == [200] * in_time
     assert statuses[in_time] == 302
+
+
+def test_the_redirect_at_the_end_of_the_lifetime_carries_the_security_headers(
+    client_as, settings, time_machine
+):
+    settings.ADGANG_SESSION_MAX_AGE_HOURS = 0
+    time_machine.move_to(START, tick=False)
+    client = client_as("alice")
+    time_machine.shift(timedelta(seconds=1))
+
+    response = client.get("/oversigt/")
+
+    assert response.status_code == 302
+    assert_security_headers(response)
