@@ -14,8 +14,10 @@ The event log is timed "with a search": each session posts a search of the last 
 
 Baseline, same run, same sessions and concurrency: `/healthz`, the floor of the stack
 (gunicorn, middleware, no database). Figures per page: p50 and p95 in ms, the healthz p95 as
-baseline and ratio = page p95 / healthz p95. Beside them, from one in-process request through
-Django's test Client: the number of database queries the page runs.
+baseline and ratio = page p95 / healthz p95. Beside them: `solo_p50`, the page's p50 with one
+session alone (its service time, no queue), and, from one in-process request through Django's
+test Client, the number of database queries the page runs. With N sessions in a closed loop a
+request waits for the ones ahead of it, so p50 ≈ N / requests_per_second (Little's law).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from adgang.testing import login
 
 REQUESTS_AT_SCALE_1 = 4  # per session and page: 200 timed requests a page at 50 sessions
 SESSIONS = 50
+SOLO_REQUESTS_AT_SCALE_1 = 20  # one session alone, after the concurrent run of the page
 TARGET_P95_MS = 150
 SEARCH_DAYS = 30
 FAILURE_SAMPLES = 5
@@ -189,6 +192,12 @@ def _drive(clients: list[httpx.Client], urls: list[str], requests: int) -> Timin
     return timings
 
 
+def _solo_p50(client: httpx.Client, url: str, requests: int) -> float:
+    """The page's service time: p50 of one session alone (nothing queued before it)."""
+    timings = _drive([client], [url], requests)
+    return round(timings.percentile_ms(0.5), 1) if timings.failures == 0 else 0.0
+
+
 def _person_ids() -> dict[str, str]:
     cvr = demo.ORGANISATIONS["A"][0]
     rids = {page.rid for page in PAGES}
@@ -270,6 +279,7 @@ def run(
     workers = workers or server.default_workers()
     sessions = clients or SESSIONS
     requests = max(int(REQUESTS_AT_SCALE_1 * scale), 1)
+    solo = max(int(SOLO_REQUESTS_AT_SCALE_1 * scale), 1)
     people = _person_ids()
     queries = _query_counts()
     url = setup.database_url(alias)
@@ -283,6 +293,7 @@ def run(
             anyone = by_rid[PAGES[0].rid]
             floor = _drive(anyone, [HEALTHZ.path] * sessions, requests)
             figures["healthz"] = _figure(floor, floor)
+            figures["healthz"]["solo_p50"] = _solo_p50(anyone[0], HEALTHZ.path, solo)
             for page in PAGES:
                 group = by_rid[page.rid]
                 if page.search:
@@ -291,6 +302,7 @@ def run(
                     urls = [page.path] * sessions
                 figures[page.name] = _figure(_drive(group, urls, requests), floor)
                 figures[page.name]["queries"] = queries[page.name]
+                figures[page.name]["solo_p50"] = _solo_p50(group[0], urls[0], solo)
         finally:
             for group in by_rid.values():
                 for client in group:

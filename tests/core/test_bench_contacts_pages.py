@@ -105,6 +105,7 @@ def test_pages_times_every_main_page_beside_healthz(documents):
         assert (figure["requests"], figure["failures"]) == (SESSIONS, 0), (name, figure)
         assert 0 < figure["p50"] <= figure["p95"], (name, figure)
         assert figure["baseline"] == floor, name
+        assert figure["solo_p50"] > 0, name
         if name != "healthz":
             assert figure["queries"] > 0, name
 
