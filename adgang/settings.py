@@ -212,7 +212,9 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("ADGANG_PROXY_COUNT", default=0) or None
+# The client's address as the API sees it: behind a proxy the right-most entry of
+# ADGANG_API_CLIENT_IP_HEADER (django-ipware is not installed, so axes needs this).
+AXES_CLIENT_IP_CALLABLE = "adgang.core.client_ip.client_ip"
 
 # Content Security Policy: nothing inline, nothing from other origins.
 CONTENT_SECURITY_POLICY = {
@@ -263,6 +265,12 @@ ADGANG_OUTBOUND_CA_FILE = env.str(
 # "Authentication"), e.g. "HTTP_X_FORWARDED_FOR"; its right-most entry (the one our proxy
 # appended) is used. Empty: the socket address (REMOTE_ADDR).
 ADGANG_API_CLIENT_IP_HEADER = env.str("ADGANG_API_CLIENT_IP_HEADER", default="")
+# API Basic auth: this many wrong keys for one system within the window answer 429 until it
+# ends (adgang/systems/throttle.py; counted in CACHES["default"], per process unless shared).
+ADGANG_API_AUTH_FAILURE_LIMIT = env.int("ADGANG_API_AUTH_FAILURE_LIMIT", default=10)
+ADGANG_API_AUTH_FAILURE_WINDOW_SECONDS = env.int(
+    "ADGANG_API_AUTH_FAILURE_WINDOW_SECONDS", default=300
+)
 
 # Deep links to a contact point or group (SPEC §4): the citizen platform (borger.dk's Digital
 # Post) and the business platform (Virk), which authorities use too.

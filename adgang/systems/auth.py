@@ -2,7 +2,8 @@
 
 `authenticate_system()` is the one entry point. It answers the system, or a refusal that
 carries the HTTP status the API must send: 401 for credentials we do not recognise, 403 for
-a known system calling from an address it may not use, or outside its active window.
+a known system calling from an address it may not use, or outside its active window, 429
+for a system id with too many wrong keys lately (`adgang.systems.throttle`).
 """
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
+from adgang.systems import throttle
 from adgang.systems.apikeys import PREFIX_LENGTH, apikey_matches, apikey_parse
 from adgang.systems.models import MailSystem
 from adgang.systems.validation import ip_allowed
@@ -24,6 +26,7 @@ class AuthRefusal:
     code: str  # dotted, as NgDP error codes
     status: int
     message: str
+    retry_after: int | None = None  # seconds, for 429
 
     def __bool__(self) -> bool:  # a refusal is falsy, so `if result:` means "authenticated"
         return False
@@ -38,6 +41,7 @@ IP_NOT_ALLOWED = AuthRefusal(
     "ip.not.allowed", 403, "The calling IP address is not allowed for this system."
 )
 INACTIVE = AuthRefusal("system.not.active", 403, "The system is not active.")
+THROTTLED_CODE = "authorization.throttled"
 _NO_HASH = "0" * 64  # the SHA-256 of no secret we ever issue
 
 
@@ -51,6 +55,14 @@ def authenticate_system(
     if parsed is None:
         return MALFORMED
     system_id, secret = parsed
+    retry_after = throttle.locked_for(system_id, now)
+    if retry_after is not None:  # the key is not even looked at
+        return AuthRefusal(
+            THROTTLED_CODE,
+            429,
+            f"Too many failed authentications for this system. Try again in {retry_after} seconds.",
+            retry_after=retry_after,
+        )
     system = (
         MailSystem.objects.alive()
         .select_related("organisation")
@@ -60,7 +72,9 @@ def authenticate_system(
     # Hash and compare also when no row matched, so the answer takes as long either way.
     stored_hash = system.api_key_hash if system is not None else _NO_HASH
     if not apikey_matches(secret, stored_hash=stored_hash) or system is None:
+        throttle.failure_record(system_id, now)
         return BAD_CREDENTIALS
+    throttle.failure_reset(system_id)
     if not ip_allowed(client_ip, addresses=system.allowed_ips, ip_range=system.ip_range):
         return IP_NOT_ALLOWED
     if not system.is_active_at(now):

@@ -9,11 +9,11 @@ files, it does not call REST), receiving needs a receiver system.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBasicAuth
 
 from adgang.core import clock
+from adgang.core.client_ip import client_ip
 from adgang.messaging.api.errors import SYSTEM_TYPE_NOT_ALLOWED, ApiError
 from adgang.systems.auth import AuthRefusal, authenticate_system
 from adgang.systems.models import MailSystem, Protocol
@@ -21,22 +21,6 @@ from adgang.systems.models import MailSystem, Protocol
 REST_PROTOCOLS = frozenset(
     {Protocol.REST_PUSH, Protocol.REST_PULL, Protocol.REST_PUBLISH_SUBSCRIBE}
 )
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The caller's address: REMOTE_ADDR, or behind a reverse proxy the right-most entry of
-    the configured header (e.g. HTTP_X_FORWARDED_FOR).
-
-    Right-most, because that is the entry our own proxy appended; everything left of it was
-    written by the client and could name any allowed address.
-    """
-    header = getattr(settings, "ADGANG_API_CLIENT_IP_HEADER", "")
-    if header:
-        entries = [part.strip() for part in request.META.get(header, "").split(",")]
-        entries = [entry for entry in entries if entry]
-        if entries:
-            return entries[-1]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class SystemAuth(HttpBasicAuth):
@@ -50,7 +34,8 @@ class SystemAuth(HttpBasicAuth):
         header = request.headers.get("Authorization")
         result = authenticate_system(header, client_ip(request), clock.now())
         if isinstance(result, AuthRefusal):
-            raise ApiError(result.status, result.code, result.message)
+            headers = {"Retry-After": str(result.retry_after)} if result.retry_after else None
+            raise ApiError(result.status, result.code, result.message, headers=headers)
         if not self.allows(result):
             raise ApiError(
                 403,

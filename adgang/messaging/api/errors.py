@@ -43,12 +43,20 @@ SERVICE_UNAVAILABLE_STATUS = 503
 class ApiError(Exception):
     """Raised anywhere below a view to answer `status` with an ErrorMessage."""
 
-    def __init__(self, status: int, code: str, message: str, field_errors: list | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        field_errors: list | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.field_errors = field_errors or []
+        self.headers = headers or {}
 
 
 def error_body(code: str, message: str, field_errors: list | None = None) -> dict:
@@ -77,7 +85,10 @@ def _field_errors_of(validation: ValidationError) -> list[dict]:
 
 
 def _on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-    return error_response(exc.status, exc.code, exc.message, exc.field_errors)
+    response = error_response(exc.status, exc.code, exc.message, exc.field_errors)
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
 
 
 def _on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
