@@ -271,6 +271,9 @@ ADGANG_API_AUTH_FAILURE_LIMIT = env.int("ADGANG_API_AUTH_FAILURE_LIMIT", default
 ADGANG_API_AUTH_FAILURE_WINDOW_SECONDS = env.int(
     "ADGANG_API_AUTH_FAILURE_WINDOW_SECONDS", default=300
 )
+# Django's cache (only the throttle above uses it): locmemcache:// counts per process;
+# dbcache://adgang_cache (after `manage.py createcachetable`) or redis://… share the count.
+CACHES = {"default": env.cache_url("ADGANG_CACHE_URL", default="locmemcache://")}
 
 # Deep links to a contact point or group (SPEC §4): the citizen platform (borger.dk's Digital
 # Post) and the business platform (Virk), which authorities use too.

@@ -11,6 +11,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from adgang.systems import auth as systems_auth
@@ -135,3 +137,22 @@ def test_the_limit_and_window_are_settings(sender, settings, time_machine):
 
     assert_error(response, 429, THROTTLED)
     assert response["Retry-After"] == "60"
+
+
+def test_with_the_database_cache_the_count_is_shared_across_processes(sender, settings):
+    """ADGANG_CACHE_URL=dbcache://…: the failures are rows every process reads."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "adgang_test_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    system, auth = sender
+    fail(system, 10)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM adgang_test_cache")
+        assert cursor.fetchone()[0] == 1
+
+    assert_error(memo_post(api_client(), auth, memo_xml()), 429, THROTTLED)
