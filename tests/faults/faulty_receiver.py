@@ -29,7 +29,7 @@ STORING = (OK, STORE_THEN_HANG, SLOW)
 
 @dataclass
 class FaultState(ReceiverState):
-    hang_seconds: float = 1.5
+    hang_seconds: float = 0.8
     calls: list[tuple[str, str]] = field(default_factory=list)  # (messageUUID, mode)
 
     def stored(self) -> dict[str, int]:
@@ -87,10 +87,10 @@ class FaultyReceiver(Receiver):
 
 def running_faulty_receiver(tmp_path, settings):
     """For a `receiver` fixture: a running FaultyReceiver the delivery client trusts, with
-    short client timeouts (read 1 s, total 3 s); internal addresses allowed."""
+    short client timeouts (read 0.5 s, total 2 s); internal addresses allowed."""
     settings.ADGANG_OUTBOUND_ALLOW_PRIVATE = True
-    settings.ADGANG_OUTBOUND_READ_TIMEOUT = 1.0
-    settings.ADGANG_OUTBOUND_TOTAL_TIMEOUT = 3.0
+    settings.ADGANG_OUTBOUND_READ_TIMEOUT = 0.5
+    settings.ADGANG_OUTBOUND_TOTAL_TIMEOUT = 2.0
     with FaultyReceiver(tmp_path / "tls") as running:
         settings.ADGANG_OUTBOUND_CA_FILE = running.ca_file
         yield running

@@ -38,7 +38,7 @@ from tests.support.messaging_core import KOMMUNE_M_CVR, memo_xml
 from tests.support.messaging_delivery import SLOW, Receiver
 from tests.support.systems_core import create
 
-MESSAGES = 60
+MESSAGES = 40
 CUT_EVERY = 0.15  # seconds between two rounds of pg_terminate_backend
 UUID_EXISTS = "message.uuid.already.exists"
 

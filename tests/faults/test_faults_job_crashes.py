@@ -68,7 +68,7 @@ def kill_at(monkeypatch, target: str, *, call: int) -> None:
 
 # -- a group deletion ---------------------------------------------------------------------
 
-POINTS = 1_200  # three DELETE batches of deletion.DELETE_BATCH
+POINTS = 700  # two DELETE batches of deletion.DELETE_BATCH
 SHARED = ["Delt 1", "Delt 2", "Delt 3"]  # also in "Andet": they only lose a reference
 
 
@@ -111,7 +111,7 @@ def test_a_group_deletion_killed_mid_transaction_deletes_nothing_and_fails_visib
     logged = ActionLogEntry.objects.filter(organisation=organisation).count()
     job = deletion_job(structure, personas.alice)
     # In the second batch of points: the first 500 are already deleted in the transaction.
-    kill_at(monkeypatch, "adgang.contacts.deletion._deleted_log", call=700)
+    kill_at(monkeypatch, "adgang.contacts.deletion._deleted_log", call=600)
     with pytest.raises(Killed):
         group_deletion_run(job.pk)
     monkeypatch.undo()

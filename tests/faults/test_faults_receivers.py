@@ -79,7 +79,7 @@ def failed_reasons(message) -> list[str]:
 def test_a_fault_at_every_attempt_then_a_slow_answer_stores_each_message_once(
     receiver, batch, time_machine
 ):
-    receiver.state.slow_seconds = 0.3  # within the 1 s read timeout
+    receiver.state.slow_seconds = 0.2  # within the 0.5 s read timeout
     for at, (mode, reason) in zip(ATTEMPT_TIMES, FAULTS, strict=False):
         assert attempt(time_machine, receiver, at, mode) == MESSAGES
         states = Delivery.objects.values_list("state", "attempts", "last_error")

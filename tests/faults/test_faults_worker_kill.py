@@ -39,7 +39,7 @@ from tests.support.messaging_delivery import (
     push_receiver,
 )
 
-MESSAGES = 240
+MESSAGES = 160
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
