@@ -50,6 +50,7 @@ from adgang.contacts.models import (
     Target,
 )
 from adgang.messaging.bench.setup import bench_cvr
+from adgang.systems.models import MailSystem
 from adgang.testing import login
 
 POINTS_AT_SCALE_1 = 10_000
@@ -190,6 +191,7 @@ GROUP_TABLE = ContactGroup._meta.db_table
 POINT_TABLE = ContactPoint._meta.db_table
 GROUP_EDGE_TABLE = GroupInGroup._meta.db_table
 POINT_EDGE_TABLE = PointInGroup._meta.db_table
+SYSTEM_TABLE = MailSystem._meta.db_table
 
 
 def _raw_top_level(alias: str, organisation_id: uuid.UUID) -> list:
@@ -213,7 +215,7 @@ def _raw_search(alias: str, organisation_id: uuid.UUID, text: str) -> list:
     with connections[alias].cursor() as cursor:
         cursor.execute(
             f"SELECT p.id, p.name, p.targets, p.visible, p.active, s.name "  # noqa: S608
-            f"FROM {POINT_TABLE} p LEFT JOIN systems_mailsystem s ON s.id = p.system_id "
+            f"FROM {POINT_TABLE} p LEFT JOIN {SYSTEM_TABLE} s ON s.id = p.system_id "
             f"WHERE p.organisation_id = %s AND LOWER(p.name) LIKE %s "
             f"ORDER BY p.name LIMIT {SEARCH_PAGE}",
             [_param(alias, organisation_id), f"%{text.lower()}%"],
