@@ -5,18 +5,25 @@ acting, so another organisation's group or point is simply not found (404).
 """
 
 import uuid
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from adgang.accounts.models import Organisation
-from adgang.contacts.graph import GROUP, POINT, Structure
-from adgang.contacts.models import ContactGroup, ContactPoint, Target
+from adgang.contacts.graph import GROUP, POINT, Node, Structure
+from adgang.contacts.models import (
+    ContactGroup,
+    ContactPoint,
+    GroupInGroup,
+    PointInGroup,
+    Target,
+)
 from adgang.core.clock import now as clock_now
 from adgang.systems.models import MailSystem
 from adgang.systems.selectors import primary_system, systems_of
@@ -122,9 +129,11 @@ def tree_rows(
     expanded group, its content, recursively. With a search: every group and point whose name
     contains the text, at the top, still expandable. A node placed in several expanded groups
     appears under each. At most five queries, whatever the size of the structure.
+
+    This reads the whole structure; the overview page, which shows one page of it, reads
+    only that page with `tree_roots` and `tree_page_rows` (same rows for the same roots).
     """
     structure = Structure.load(organisation)
-    open_groups = _group_ids(expanded)
     text = search.strip().casefold()
     if text:
         roots = [node for node, name in structure.names.items() if text in name.casefold()]
@@ -132,39 +141,156 @@ def tree_rows(
         roots = [node for node in structure.names if structure.is_top_level(node)]
     roots.sort(key=structure.display_key)
 
+    def kids_of(group_id: uuid.UUID) -> list[tuple[Node, str]]:
+        return [(kid, structure.names[kid]) for kid in structure.sorted_children(group_id)]
+
+    rows = _walk(
+        [(node, structure.names[node]) for node in roots],
+        kids_of=kids_of,
+        has_kids=lambda group_id: bool(structure.children.get(group_id)),
+        open_groups=_group_ids(expanded),
+    )
+    return _point_details_add(organisation, rows)
+
+
+def _display_key(root: tuple[Node, str]) -> tuple:
+    """`Structure.display_key` of a (node, name) pair: groups first, then by name."""
+    node, name = root
+    return (node.kind != GROUP, name.casefold(), str(node.id))
+
+
+def _walk(
+    roots: list[tuple[Node, str]],
+    *,
+    kids_of: Callable[[uuid.UUID], list[tuple[Node, str]]],
+    has_kids: Callable[[uuid.UUID], bool],
+    open_groups: set[uuid.UUID],
+) -> list[TreeRow]:
+    """The rows below the roots in display order: each root, and under each open group with
+    content, that content, recursively (a node shared by several open groups under each)."""
     rows: list[TreeRow] = []
     # Each entry carries the groups above it, so even a cycle (which the services never
     # store) could not make the walk endless.
-    stack = [(node, 0, None, frozenset()) for node in reversed(roots)]
+    stack = [(node, name, 0, None, frozenset()) for node, name in reversed(roots)]
     while stack:
-        node, depth, parent_id, above = stack.pop()
+        node, name, depth, parent_id, above = stack.pop()
         if node.kind == POINT:
             rows.append(
-                TreeRow(
-                    kind=POINT,
-                    id=node.id,
-                    name=structure.names[node],
-                    depth=depth,
-                    parent_id=parent_id,
-                )
+                TreeRow(kind=POINT, id=node.id, name=name, depth=depth, parent_id=parent_id)
             )
             continue
-        kids = structure.sorted_children(node.id)
-        is_open = node.id in open_groups and bool(kids) and node.id not in above
+        full = has_kids(node.id)
+        is_open = node.id in open_groups and full and node.id not in above
         rows.append(
             TreeRow(
                 kind=GROUP,
                 id=node.id,
-                name=structure.names[node],
+                name=name,
                 depth=depth,
                 parent_id=parent_id,
-                has_children=bool(kids),
+                has_children=full,
                 expanded=is_open,
             )
         )
         if is_open:
             below = above | {node.id}
-            stack.extend((kid, depth + 1, node.id, below) for kid in reversed(kids))
+            stack.extend(
+                (kid, kid_name, depth + 1, node.id, below)
+                for kid, kid_name in reversed(kids_of(node.id))
+            )
+    return rows
+
+
+# A name holding anything but printable ASCII may match a search in Python's casefold
+# (ß ~ ss, Æ ~ æ) where SQL's case folding (ASCII only on SQLite) does not: such names are
+# always read and decided in Python.
+_NOT_PLAIN_ASCII = r"[^ -~]"
+
+
+def tree_roots(organisation: Organisation, *, search: str = "") -> list[tuple[Node, str]]:
+    """The overview's top rows as (node, name) in display order, without their content.
+
+    Without a search: the top-level groups and points (no parent group). With a search: every
+    group and point whose name contains the text (casefolded, as `tree_rows`). Two queries of
+    ids and names; the database narrows the search, Python decides it (and the order, by
+    `str.casefold`, which no database collation reproduces exactly).
+    """
+    groups = groups_of(organisation).order_by()
+    points = points_of(organisation).order_by()
+    text = search.strip().casefold()
+    if text:
+        near = Q(name__icontains=text) | Q(name__regex=_NOT_PLAIN_ASCII)
+        groups, points = groups.filter(near), points.filter(near)
+    else:
+        groups = groups.filter(~Exists(GroupInGroup.objects.filter(child=OuterRef("pk"))))
+        points = points.filter(~Exists(PointInGroup.objects.filter(point=OuterRef("pk"))))
+    roots = [(Node(GROUP, pk), name) for pk, name in groups.values_list("id", "name")]
+    roots += [(Node(POINT, pk), name) for pk, name in points.values_list("id", "name")]
+    if text:
+        roots = [root for root in roots if text in root[1].casefold()]
+    roots.sort(key=_display_key)
+    return roots
+
+
+def _group_has_content(organisation: Organisation, column: str):
+    """Whether the group in `column` holds any of the organisation's groups or points."""
+    return Exists(
+        GroupInGroup.objects.filter(parent=OuterRef(column), child__organisation=organisation)
+    ) | Exists(
+        PointInGroup.objects.filter(group=OuterRef(column), point__organisation=organisation)
+    )
+
+
+def tree_page_rows(
+    organisation: Organisation, roots: list[tuple[Node, str]], *, expanded: Iterable = ()
+) -> list[TreeRow]:
+    """The rows of these roots (one page of `tree_roots`) as `tree_rows` shows them, reading
+    only what they show: whether each group shown has content, the content of the open
+    groups, the shown points' columns. At most five queries, whatever the structure's size."""
+    open_groups = _group_ids(expanded)
+    full: set[uuid.UUID] = set()
+    children: dict[uuid.UUID, list[tuple[Node, str]]] = defaultdict(list)
+    root_groups = [node.id for node, _name in roots if node.kind == GROUP]
+    if root_groups:
+        full.update(
+            ContactGroup.objects.order_by()
+            .filter(pk__in=root_groups)
+            .filter(_group_has_content(organisation, "pk"))
+            .values_list("pk", flat=True)
+        )
+    # Open groups on other pages or under closed groups are read too: no more of them than
+    # the URL names.
+    if open_groups:
+        group_edges = (
+            GroupInGroup.objects.filter(parent_id__in=open_groups, child__organisation=organisation)
+            .annotate(full=_group_has_content(organisation, "child_id"))
+            .values_list("parent_id", "child_id", "child__name", "full")
+        )
+        for parent, child, name, child_full in group_edges:
+            children[parent].append((Node(GROUP, child), name))
+            if child_full:
+                full.add(child)
+        point_edges = PointInGroup.objects.filter(
+            group_id__in=open_groups, point__organisation=organisation
+        ).values_list("group_id", "point_id", "point__name")
+        for group, point, name in point_edges:
+            children[group].append((Node(POINT, point), name))
+    rows = _walk(
+        roots,
+        kids_of=lambda group_id: sorted(children.get(group_id, ()), key=_display_key),
+        has_kids=lambda group_id: group_id in full,
+        open_groups=open_groups,
+    )
+    return _point_details_add(organisation, rows)
+
+
+def point_rows(organisation: Organisation, roots: list[tuple[Node, str]]) -> list[TreeRow]:
+    """The point roots among these as top-level rows with their columns (for the filter)."""
+    rows = [
+        TreeRow(kind=POINT, id=node.id, name=name, depth=0, parent_id=None)
+        for node, name in roots
+        if node.kind == POINT
+    ]
     return _point_details_add(organisation, rows)
 
 

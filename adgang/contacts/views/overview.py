@@ -7,8 +7,10 @@ and points are public texts (shown on borger.dk and Virk), so a search in the UR
 nothing personal. A parameter value that is not one of ours falls back to the default.
 
 Pagination counts top-level rows: an expanded group's content stays on its group's page.
-The rows come from `selectors.tree_rows`, a fixed number of queries whatever the size of the
-structure; this view adds no query per row.
+The database pages: `selectors.tree_roots` reads the ids and names of the top rows only (the
+search narrowed in SQL), the view cuts out the page, and `selectors.tree_page_rows` reads what
+that page shows (content of its open groups, its points' columns) — a fixed number of
+queries whatever the size of the structure, and no query per row.
 """
 
 import uuid
@@ -20,6 +22,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from adgang.contacts import selectors
+from adgang.contacts.graph import GROUP
 from adgang.contacts.models import Target
 from adgang.contacts.selectors import TreeRow
 from adgang.contacts.views.access import ACCESS
@@ -134,17 +137,22 @@ def overview(request):
     """The organisation's contact structure as an expandable tree table (SPEC §4)."""
     organisation = request.acting.organisation
     query = TreeQuery.parse(request.GET)
-    rows = selectors.tree_rows(organisation, search=query.search, expanded=query.expanded)
-    blocks = _blocks(rows, query)
+    roots = selectors.tree_roots(organisation, search=query.search)
+    candidates = roots
+    if query.filtered:
+        # A top-level point the filter leaves out is no block; a group always is one.
+        kept = {row.id for row in selectors.point_rows(organisation, roots) if query.shows(row)}
+        candidates = [root for root in roots if root[0].kind == GROUP or root[0].id in kept]
     # get_page() answers the last page for a number past the end and the first for garbage.
-    page = Paginator(blocks, query.per_page).get_page(query.page)
+    page = Paginator(candidates, query.per_page).get_page(query.page)
+    rows = selectors.tree_page_rows(organisation, list(page.object_list), expanded=query.expanded)
     shown = [
         {
             "row": row,
             "indent": min(row.depth, INDENT_MAX),
             "toggle_url": query.toggle_url(row.id) if row.has_children else "",
         }
-        for block in page.object_list
+        for block in _blocks(rows, query)
         for row in block
     ]
     return render(
@@ -154,7 +162,7 @@ def overview(request):
             "query": query,
             "rows": shown,
             # Nothing at all yet, or nothing that matches the search or filter.
-            "is_empty": not rows and not query.search,
+            "is_empty": not roots and not query.search,
             "missing_points": selectors.receivers_without_points(organisation),
             "page_sizes": PAGE_SIZES,
             "target_filters": [
