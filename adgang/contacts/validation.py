@@ -11,6 +11,7 @@ The functions accept anything (None, numbers, odd types from a workbook cell or 
 body) and then either return or raise ValidationError, never another exception.
 """
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -176,15 +177,24 @@ def _target_of(item: object) -> Target | None:
     return None
 
 
-def _names_of(choice) -> set[str]:
+def _names_of(choice) -> frozenset[str]:
     """A choice's value, its label in the current language and its Danish label.
 
     The exported workbook is written in Danish whatever the language of the person who
     exports it, and must read back whatever the language of the person who imports it.
+    Remembered per choice and language: an import validates every target and code of every
+    row, and switching the language for each (tens of thousands of times) dominated it.
     """
+    return _names_in(choice, translation.get_language())
+
+
+@functools.lru_cache(maxsize=256)
+def _names_in(choice, language: str | None) -> frozenset[str]:
     with translation.override("da"):
         danish = str(choice.label)
-    return {choice.value.casefold(), str(choice.label).casefold(), danish.casefold()}
+    with translation.override(language):
+        label = str(choice.label)
+    return frozenset({choice.value.casefold(), label.casefold(), danish.casefold()})
 
 
 def validate_targets(values: object) -> list[str]:
