@@ -5,6 +5,8 @@ Upstream's worker cannot record a task's failure on a broken connection and the 
 ends the process; adgang's `db_worker` starts over on a new connection instead. A one-off
 `--batch` run reports the error."""
 
+import signal
+
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError
@@ -45,3 +47,25 @@ def test_a_batch_run_that_loses_the_database_reports_the_error(lost_once):
     with pytest.raises(OperationalError):
         run_worker(batch=True)
     assert len(lost_once) == 1
+
+
+def test_a_worker_asked_to_stop_does_not_start_over(monkeypatch):
+    """SIGTERM during a task, then the database error: the worker stops as it was asked."""
+    runs = []
+
+    def handle(self, *args, **options):
+        runs.append(options)
+        if len(runs) == 1:  # a second run would be the worker wrongly starting over
+            worker = type("Worker", (), {"running": False, "shutdown": lambda self, *a: None})()
+            signal.signal(signal.SIGTERM, worker.shutdown)
+            raise OperationalError("the connection is closed")
+
+    previous = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(UpstreamCommand, "handle", handle)
+    monkeypatch.setattr(db_worker, "RESTART", 0.01)
+    try:
+        with pytest.raises(OperationalError):
+            run_worker()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert len(runs) == 1

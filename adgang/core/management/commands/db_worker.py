@@ -18,6 +18,7 @@ as after a crash; its work is taken over by the leases of the domain jobs (deliv
 
 import logging
 import os
+import signal
 import threading
 import time
 
@@ -44,6 +45,13 @@ def pulse(*, worker_id: str, started_at) -> None:
         logger.exception("Worker pulse failed")
     finally:
         connection.close()
+
+
+def _stopping() -> bool:
+    """True when the upstream worker was asked to stop (its SIGTERM handler is its bound
+    `shutdown`, which clears `running`)."""
+    worker = getattr(signal.getsignal(signal.SIGTERM), "__self__", None)
+    return worker is not None and not getattr(worker, "running", True)
 
 
 def _pulse_forever(stop: threading.Event, worker_id: str, started_at) -> None:
@@ -75,7 +83,7 @@ class Command(UpstreamCommand):
                 try:
                     return super().handle(*args, **options)
                 except DatabaseError:
-                    if options.get("batch"):  # a one-off run reports the error instead
+                    if options.get("batch") or _stopping():  # report it, or stop as asked
                         raise
                     logger.exception("Worker lost the database; starting over in %s s", RESTART)
                     connection.close()
