@@ -17,7 +17,7 @@ from django_tasks_db.compat import TASKS_LOGGER
 from django_tasks_db.models import DBTaskResult
 
 from adgang.core import scheduler
-from adgang.core.management.commands.db_worker import pulse
+from adgang.core.management.commands.db_worker import Command, pulse
 from adgang.core.models import ScheduledJob, WorkerHeartbeat
 from adgang.core.tasks import prune_finished_tasks
 from tests.core.processes import MANAGE, children_of, process_env, wait_until
@@ -158,3 +158,18 @@ def test_with_reload_only_the_process_running_the_tasks_beats(started, var_dir):
     assert query(database, "SELECT pid FROM core_workerheartbeat") == [(child,)]
     os.killpg(parent.pid, signal.SIGTERM)
     parent.wait(timeout=10)
+
+
+def test_default_verbosity_leaves_the_tasks_loggers_to_the_settings():
+    """Upstream would raise django_tasks to INFO at -v 1, flooding the console of `make run`
+    with two lines per periodic job every 15 seconds; -v 2 still asks for everything."""
+    tasks_logger = logging.getLogger(TASKS_LOGGER)
+    before = tasks_logger.level
+    try:
+        tasks_logger.setLevel(logging.WARNING)
+        Command().configure_logging(1)
+        assert tasks_logger.level == logging.WARNING
+        Command().configure_logging(2)
+        assert tasks_logger.level == logging.DEBUG
+    finally:
+        tasks_logger.setLevel(before)

@@ -62,6 +62,14 @@ def _pulse_forever(stop: threading.Event, worker_id: str, started_at) -> None:
 class Command(UpstreamCommand):
     help = "Run a database background worker, with heartbeat and periodic scheduler."
 
+    def configure_logging(self, verbosity: int) -> None:
+        """Upstream sets the tasks loggers to INFO at the default verbosity, which would undo
+        LOGGING in settings (django_tasks at WARNING: otherwise a RUNNING and a SUCCESSFUL line
+        for every periodic job every 15 seconds). Only an explicit `-v 0` or `-v 2`/`-v 3`
+        changes them here."""
+        if verbosity != 1:
+            super().configure_logging(verbosity)
+
     def handle(self, *args, **options):
         reloading = options["reload"] and not options["batch"]
         if reloading and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
