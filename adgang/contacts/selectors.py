@@ -120,39 +120,6 @@ def _group_ids(values: Iterable) -> set[uuid.UUID]:
     return ids
 
 
-def tree_rows(
-    organisation: Organisation, *, search: str = "", expanded: Iterable = frozenset()
-) -> list[TreeRow]:
-    """The overview's rows in display order (SPEC §4 "Overview", guide §6.3).
-
-    Without a search: the top level (groups first, then points, each by name) and, below each
-    expanded group, its content, recursively. With a search: every group and point whose name
-    contains the text, at the top, still expandable. A node placed in several expanded groups
-    appears under each. At most five queries, whatever the size of the structure.
-
-    This reads the whole structure; the overview page, which shows one page of it, reads
-    only that page with `tree_roots` and `tree_page_rows` (same rows for the same roots).
-    """
-    structure = Structure.load(organisation)
-    text = search.strip().casefold()
-    if text:
-        roots = [node for node, name in structure.names.items() if text in name.casefold()]
-    else:
-        roots = [node for node in structure.names if structure.is_top_level(node)]
-    roots.sort(key=structure.display_key)
-
-    def kids_of(group_id: uuid.UUID) -> list[tuple[Node, str]]:
-        return [(kid, structure.names[kid]) for kid in structure.sorted_children(group_id)]
-
-    rows = _walk(
-        [(node, structure.names[node]) for node in roots],
-        kids_of=kids_of,
-        has_kids=lambda group_id: bool(structure.children.get(group_id)),
-        open_groups=_group_ids(expanded),
-    )
-    return _point_details_add(organisation, rows)
-
-
 def _display_key(root: tuple[Node, str]) -> tuple:
     """`Structure.display_key` of a (node, name) pair: groups first, then by name."""
     node, name = root
@@ -211,9 +178,9 @@ def tree_roots(organisation: Organisation, *, search: str = "") -> list[tuple[No
     """The overview's top rows as (node, name) in display order, without their content.
 
     Without a search: the top-level groups and points (no parent group). With a search: every
-    group and point whose name contains the text (casefolded, as `tree_rows`). Two queries of
-    ids and names; the database narrows the search, Python decides it (and the order, by
-    `str.casefold`, which no database collation reproduces exactly).
+    group and point whose name contains the text (casefolded). Two queries of ids and names;
+    the database narrows the search, Python decides it (and the order, by `str.casefold`,
+    which no database collation reproduces exactly).
     """
     groups = groups_of(organisation).order_by()
     points = points_of(organisation).order_by()
@@ -244,7 +211,7 @@ def _group_has_content(organisation: Organisation, column: str):
 def tree_page_rows(
     organisation: Organisation, roots: list[tuple[Node, str]], *, expanded: Iterable = ()
 ) -> list[TreeRow]:
-    """The rows of these roots (one page of `tree_roots`) as `tree_rows` shows them, reading
+    """The rows of these roots (one page of `tree_roots`) as the overview shows them, reading
     only what they show: whether each group shown has content, the content of the open
     groups, the shown points' columns. At most five queries, whatever the structure's size."""
     open_groups = _group_ids(expanded)

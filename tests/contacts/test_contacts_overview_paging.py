@@ -3,8 +3,9 @@
 
 import pytest
 
-from adgang.contacts.selectors import tree_page_rows, tree_roots, tree_rows
+from adgang.contacts.selectors import tree_page_rows, tree_roots
 from tests.support.contacts_factories import build
+from tests.support.contacts_overview import tree_rows
 
 URL = "/kontaktstruktur/"
 

@@ -17,13 +17,13 @@ from adgang.contacts.selectors import (
     point_resolve_system,
     points_of,
     receivers_without_points,
-    tree_rows,
 )
 from adgang.core.clock import now
 from adgang.systems.models import Protocol
 from adgang.systems.rules import SENDER
 from adgang.systems.services import Activation, system_delete
 from tests.support.contacts_factories import build, organisation_new, receiver_new
+from tests.support.contacts_overview import tree_rows
 from tests.support.systems_core import actor_of, create
 
 
