@@ -55,7 +55,8 @@ def authenticate_system(
     if parsed is None:
         return MALFORMED
     system_id, secret = parsed
-    retry_after = throttle.locked_for(system_id, now)
+    failures = throttle.failures_of(system_id)
+    retry_after = throttle.locked_for(failures, now)
     if retry_after is not None:  # the key is not even looked at
         return AuthRefusal(
             THROTTLED_CODE,
@@ -72,9 +73,9 @@ def authenticate_system(
     # Hash and compare also when no row matched, so the answer takes as long either way.
     stored_hash = system.api_key_hash if system is not None else _NO_HASH
     if not apikey_matches(secret, stored_hash=stored_hash) or system is None:
-        throttle.failure_record(system_id, now)
+        throttle.failure_record(system_id, failures, now)
         return BAD_CREDENTIALS
-    throttle.failure_reset(system_id)
+    throttle.failure_reset(system_id, failures)
     if not ip_allowed(client_ip, addresses=system.allowed_ips, ip_range=system.ip_range):
         return IP_NOT_ALLOWED
     if not system.is_active_at(now):

@@ -34,32 +34,42 @@ def _window() -> int:
     return settings.ADGANG_API_AUTH_FAILURE_WINDOW_SECONDS
 
 
-def locked_for(system_id: uuid.UUID, now: datetime) -> int | None:
-    """Seconds until `system_id` may try again, or None when it may try now."""
-    entry = cache.get(_key(system_id))
-    if not entry:
+Failures = tuple[int, float]  # (count, timestamp of the first failure in the window)
+
+
+def failures_of(system_id: uuid.UUID) -> Failures | None:
+    """The system's recent failures, or None: the one cache read of an authentication."""
+    return cache.get(_key(system_id))
+
+
+def locked_for(failures: Failures | None, now: datetime) -> int | None:
+    """Seconds until the system may try again, or None when it may try now."""
+    if not failures:
         return None
-    count, started = entry
+    count, started = failures
     remaining = started + _window() - now.timestamp()
     if remaining <= 0 or count < settings.ADGANG_API_AUTH_FAILURE_LIMIT:
         return None
     return max(1, math.ceil(remaining))
 
 
-def failure_record(system_id: uuid.UUID, now: datetime) -> None:
+def failure_record(system_id: uuid.UUID, failures: Failures | None, now: datetime) -> None:
     """One more wrong key for `system_id` (the window starts at the first)."""
-    key = _key(system_id)
-    entry = cache.get(key)
     stamp = now.timestamp()
-    if not entry or entry[1] + _window() <= stamp:
-        entry = (0, stamp)
-    count, started = entry[0] + 1, entry[1]
-    cache.set(key, (count, started), timeout=max(1, math.ceil(started + _window() - stamp)))
+    if not failures or failures[1] + _window() <= stamp:
+        failures = (0, stamp)
+    count, started = failures[0] + 1, failures[1]
+    cache.set(
+        _key(system_id), (count, started), timeout=max(1, math.ceil(started + _window() - stamp))
+    )
     if count == settings.ADGANG_API_AUTH_FAILURE_LIMIT:
         logger.warning(
             "API authentication for system %s throttled after %s failures", system_id, count
         )
 
 
-def failure_reset(system_id: uuid.UUID) -> None:
-    cache.delete(_key(system_id))
+def failure_reset(system_id: uuid.UUID, failures: Failures | None) -> None:
+    """A right key: forget the failures (no cache write when there were none, so a shared
+    cache costs a successful call one read)."""
+    if failures:
+        cache.delete(_key(system_id))

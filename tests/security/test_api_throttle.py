@@ -156,3 +156,15 @@ def test_with_the_database_cache_the_count_is_shared_across_processes(sender, se
         assert cursor.fetchone()[0] == 1
 
     assert_error(memo_post(api_client(), auth, memo_xml()), 429, THROTTLED)
+
+
+def test_a_right_key_without_failures_only_reads_the_cache(sender, monkeypatch):
+    """The throttle costs a successful call one cache read (a query with a shared database
+    cache), no write."""
+    _system, authorization = sender
+    writes = []
+    monkeypatch.setattr(cache, "delete", lambda *args, **kwargs: writes.append(("delete", args)))
+    monkeypatch.setattr(cache, "set", lambda *args, **kwargs: writes.append(("set", args)))
+    response = memo_post(api_client(), authorization, memo_xml())
+    assert response.status_code == 201, response.content
+    assert writes == []
