@@ -302,9 +302,12 @@ def _system_key(value) -> str:
     return str(uuid.UUID(str(value))) if value else ""
 
 
-def _names(grouped: list[dict], aliases: dict[str, str], using: str) -> dict[str, str]:
+def _names(
+    grouped: list[dict], aliases: dict[str, str], organisation_id, using: str
+) -> dict[str, str]:
     """Display names of the organisations (by CVR) and systems (by id) in the grouped rows:
-    "Navn (CVR)" / "Navn (id)". At most one query for each, however many rows."""
+    "Navn (CVR)" / "Navn (id)". At most one query for each, however many rows. Only the
+    organisation's own systems are named (the only ones its counting events carry)."""
     found: dict[bool, set[str]] = {True: set(), False: set()}  # is an organisation → keys
     for slug in (AFSENDER, MODTAGER, AFSENDERSYSTEM, MODTAGERSYSTEM):
         if slug in aliases:
@@ -319,7 +322,11 @@ def _names(grouped: list[dict], aliases: dict[str, str], using: str) -> dict[str
         if organisation:
             rows = Organisation.objects.using(using).filter(cvr__in=keys).values_list("cvr", "name")
         else:
-            rows = MailSystem.objects.using(using).filter(id__in=keys).values_list("id", "name")
+            rows = (
+                MailSystem.objects.using(using)
+                .filter(organisation_id=organisation_id, id__in=keys)
+                .values_list("id", "name")
+            )
         names.update({str(key): f"{name} ({key})" for key, name in rows})
     return names
 
@@ -411,7 +418,7 @@ def report_compute(
     grouped = _count_per_group(per_message, list(aliases.values()), using)
     # Labels can merge database groups (the same feature list stored differently); each
     # message is in exactly one database group, so the sums stay message counts.
-    names = _names(grouped, aliases, using)
+    names = _names(grouped, aliases, organisation_id, using)
     merged: dict[tuple, int] = {}
     for row in grouped:
         key = tuple(_label(slug, row[aliases[slug]], names) for slug in variables)

@@ -186,9 +186,11 @@ def test_known_systems_read_with_their_name(personas):
     system, _auth = sender_system(personas.alice)
     sent(org, JAN, sender_system_id=system.id)
     sent(org, JAN, sender_system_id=uuid.UUID(int=10))  # a system since deleted
+    other, _auth = sender_system(personas.maja)  # Kommune M's: never named here
+    sent(org, JAN, sender_system_id=other.id)
     table = compute(org, [reports.AFSENDERSYSTEM])
     assert sorted(table.rows) == sorted(
-        [(f"{system.name} ({system.id})", 1), (str(uuid.UUID(int=10)), 1)]
+        [(f"{system.name} ({system.id})", 1), (str(uuid.UUID(int=10)), 1), (str(other.id), 1)]
     )
 
 
