@@ -239,6 +239,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # ASVS 3.4.4: the `__Host-` prefix makes browsers accept the cookies only when Secure,
+    # with Path=/ and no Domain (Django's defaults, kept), so no sibling host can plant them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env.bool("ADGANG_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("ADGANG_HSTS_SECONDS", default=365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -291,6 +295,18 @@ ADGANG_PUBLIC_BASE_URL = env.str("ADGANG_PUBLIC_BASE_URL", default="http://127.0
 # e.g. django.core.mail.backends.smtp.EmailBackend with Django's EMAIL_HOST settings.
 EMAIL_BACKEND = env.str("ADGANG_EMAIL_BACKEND", default="adgang.statistics.mail.OutboxEmailBackend")
 DEFAULT_FROM_EMAIL = env.str("ADGANG_DEFAULT_FROM_EMAIL", default="noreply@digitalpost.dk")
+# Django's SMTP settings, used when ADGANG_EMAIL_BACKEND names the SMTP backend.
+EMAIL_HOST = env.str("ADGANG_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("ADGANG_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("ADGANG_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("ADGANG_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("ADGANG_EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("ADGANG_EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("ADGANG_EMAIL_TIMEOUT", default=30)
+
+# NemSMS (SPEC §7, §13): the class that sends text messages; the embedded default keeps them in
+# the outbox (nemsms.SmsOutbox). A real gateway subclasses adgang.nemsms.gateway.SmsBackend.
+ADGANG_SMS_BACKEND = env.str("ADGANG_SMS_BACKEND", default="adgang.nemsms.gateway.OutboxBackend")
 
 # Flyt post (SPEC §12): a move's lease; a move whose worker has not renewed it for this long is
 # taken up again by the periodic recovery job, which runs this often.
