@@ -204,6 +204,9 @@ TASKS = {
 # /readyz answers 503 when no worker has reported for this long.
 ADGANG_WORKER_STALE_AFTER = timedelta(seconds=env.int("ADGANG_WORKER_STALE_SECONDS", default=60))
 ADGANG_HEARTBEAT_SECONDS = env.int("ADGANG_HEARTBEAT_SECONDS", default=15)
+# A task row still RUNNING this long after its start, whose worker no longer beats, was left by
+# a killed worker; housekeeping marks it FAILED (core.tasks). Longer than any task runs.
+ADGANG_TASK_ABANDONED_AFTER_SECONDS = env.int("ADGANG_TASK_ABANDONED_AFTER_SECONDS", default=3600)
 
 # Login throttling (django-axes): five failures lock the client out for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("ADGANG_LOGIN_FAILURE_LIMIT", default=5)
