@@ -23,3 +23,18 @@ def exemption_in_force(id_type: str, number: str, on: date | None = None) -> Exe
 
 def is_exempt(id_type: str, number: str, on: date | None = None) -> bool:
     return exemption_in_force(id_type, number, on) is not None
+
+
+def exempt_among(recipients: set[tuple[str, str]], on: date | None = None) -> set[tuple[str, str]]:
+    """Which of the (id_type, number) pairs `is_exempt` on `on`, in one query (a bulk upload
+    routes its members in chunks)."""
+    on = on or today()
+    numbers = {number for _id_type, number in recipients}
+    if not numbers:
+        return set()
+    found = (
+        Exemption.objects.filter(number__in=numbers, lifted_at__isnull=True, effective_from__lte=on)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=on))
+        .values_list("id_type", "number")
+    )
+    return set(found) & recipients
