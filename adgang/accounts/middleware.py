@@ -13,6 +13,13 @@ from adgang.accounts.context import (
 )
 from adgang.core import clock
 
+# The idle timeout slides with use (SESSION_COOKIE_AGE after the last save), but saving the
+# session on every request costs every page view an UPDATE and a commit. The expiry is
+# refreshed at most this often, so a session ends between SESSION_COOKIE_AGE minus this and
+# SESSION_COOKIE_AGE after its last request: never later than the idle timeout.
+SESSION_REFRESH_SECONDS = 60
+SESSION_REFRESHED_AT = "adgang_refreshed_at"  # Unix seconds of the last save
+
 
 class ActingContextMiddleware:
     """Sets `request.acting` (an ActingContext or None) for every request.
@@ -75,3 +82,36 @@ class SessionLifetimeMiddleware:
                 )
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+class SessionRefreshMiddleware:
+    """Slides the idle timeout (SPEC §14) with at most one session write a minute.
+
+    Replaces `SESSION_SAVE_EVERY_REQUEST`: on the way out, a non-empty session whose last save
+    is `SESSION_REFRESH_SECONDS` or more ago (or that is saved anyway, having been changed) is
+    stamped with the time, which marks it modified, so Django's SessionMiddleware saves it
+    and its expiry moves to SESSION_COOKIE_AGE from now. A session emptied by a logout, or a
+    cookie that matches no live session, is left alone (nothing is created for it). Must sit
+    directly after django.contrib.sessions.middleware.SessionMiddleware, so it sees the
+    session as the inner middleware and the view left it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response
+        accessed = session.accessed  # reading the stamp is bookkeeping, not a use (Vary)
+        refreshed_at = session.get(SESSION_REFRESHED_AT)
+        if not session.is_empty():  # the cookie named a live session
+            now = int(clock.now().timestamp())
+            stale = not isinstance(refreshed_at, int) or not (
+                0 <= now - refreshed_at < SESSION_REFRESH_SECONDS  # or the clock went back
+            )
+            if stale or session.modified:
+                session[SESSION_REFRESHED_AT] = now
+        session.accessed = accessed
+        return response
