@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "adgang.accounts.middleware.SessionRefreshMiddleware",  # slides the idle timeout, 1 write/min
     "adgang.ui.middleware.DanishByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -163,7 +164,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = env.int("ADGANG_SESSION_IDLE_SECONDS", default=30 * 60)
 # Absolute lifetime (ASVS 3.3.2): a new login after this many hours, however busy the session.
 ADGANG_SESSION_MAX_AGE_HOURS = env.int("ADGANG_SESSION_MAX_AGE_HOURS", default=12)
-SESSION_SAVE_EVERY_REQUEST = True
+# Not saved on every request (an UPDATE per page view): SessionRefreshMiddleware refreshes the
+# expiry at most once a minute, so a session ends within SESSION_COOKIE_AGE of its last request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
