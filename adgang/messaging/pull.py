@@ -100,35 +100,48 @@ def _item(delivery: Delivery) -> Available:
     )
 
 
-def _delivery(system: MailSystem, message_id) -> Delivery:
+def _message_key(message_id) -> uuid.UUID:
     try:
-        key = uuid.UUID(str(message_id))
+        return uuid.UUID(str(message_id))
     except ValueError:
         raise NotFound() from None
-    delivery = _available(system).filter(message_id=key).first()
-    if delivery is None:
-        raise NotFound()
-    return delivery
 
 
 def pull_get(system: MailSystem, message_id) -> bytes:
-    """The MeMo XML of an available message, exactly as the sender sent it."""
-    delivery = _delivery(system, message_id)
-    return bytes(delivery.message.content.xml)
+    """The MeMo XML of an available message, exactly as the sender sent it (one query:
+    the delivery with its message's content)."""
+    xml = (
+        _available(system)
+        .filter(message_id=_message_key(message_id))
+        .values_list("message__content__xml", flat=True)
+        .first()
+    )
+    if xml is None:
+        raise NotFound()
+    return bytes(xml)
 
 
 def pull_delete(system: MailSystem, message_id, *, now: datetime | None = None) -> None:
     """The system has the message: FETCHED, and "Afhentet" in the receiving organisation's
-    log. A second delete answers NotFound (it is no longer available)."""
+    log. A second delete answers NotFound (it is no longer available).
+
+    The conditional UPDATE is both the look-up and the guard: a delivery of this system
+    still AVAILABLE becomes FETCHED, or nothing changes and the answer is NotFound (one
+    (message, system) delivery at most, so the row count decides). Then the message and the
+    event, all in one transaction.
+    """
     now = now or clock_now()
-    delivery = _delivery(system, message_id)
+    key = _message_key(message_id)
     with transaction.atomic():
-        taken = Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.AVAILABLE).update(
-            state=DeliveryState.FETCHED, finished_at=now
+        taken = (
+            _available(system)
+            .filter(message_id=key)
+            .update(state=DeliveryState.FETCHED, finished_at=now)
         )
         if not taken:
             raise NotFound()
-        Message.objects.filter(pk=delivery.message_id).exclude(state=MessageState.FAILED).update(
+        delivery = Delivery.objects.select_related("message").get(system=system, message_id=key)
+        Message.objects.filter(pk=key).exclude(state=MessageState.FAILED).update(
             state=MessageState.FETCHED
         )
         event_record(
