@@ -1,9 +1,12 @@
 """Accepting one MeMo message from a sender system (SPEC §13 "Sender API").
 
 `message_submit` parses and validates outside any transaction (a 140 MiB message must not
-hold SQLite's write lock while lxml works), then stores the message, its content, its
-events and the technical receipt, and routes it, in ONE transaction. Every refusal is a
-`Refusal` and leaves nothing behind.
+hold SQLite's write lock while lxml works) and decides the route there too (`message_accept`:
+exemption and receiver-system look-ups are reads), then stores the message with its route and
+state, its content, the technical receipt, the route's row (mailbox item, delivery or
+business receipt) and all its events in ONE transaction (`accepted_store`): one INSERT per
+table, the events with one INSERT, no UPDATE. Bulk intake stores a chunk of members with the
+same pieces (`bulk.py`). Every refusal is a `Refusal` and leaves nothing behind.
 
 Rules on top of `memo_rules` (NGDP-API.md "MeMo"):
 - the MeMo senderID must be the calling system's organisation (a system never sends as
@@ -44,6 +47,7 @@ from adgang.messaging.models import (
     TITLE_MAX_LENGTH,
     Message,
     MessageContent,
+    MessageEvent,
     MessageState,
     Receipt,
     ReceiptKind,
@@ -51,8 +55,8 @@ from adgang.messaging.models import (
     ReceiptStatus,
     kind_of,
 )
-from adgang.messaging.recording import event_record
-from adgang.messaging.routing import accepted_route
+from adgang.messaging.recording import event_build, events_write
+from adgang.messaging.routing import RoutePlan, accepted_route, route_plan, route_rows
 from adgang.registers.base import RegisterError
 from adgang.registers.registry import get_register
 from adgang.registers.types import COMPANY_CEASED
@@ -90,31 +94,117 @@ def message_submit(
     """
     now = now or clock_now()
     try:
-        # Only sizes and names of files are checked: the decoded bytes are not kept.
-        memo = memo_parse(content, max_bytes=MAX_MESSAGE_BYTES, keep_content=False)
-        recipient = recipient_of(memo)
-        _check(memo, system=system, recipient=recipient, query_uuid=query_uuid, now=now)
-        message_uuid = uuid.UUID(memo.header.message_uuid)
+        accepted = message_accept(
+            system=system,
+            content=content,
+            query_uuid=query_uuid,
+            transmission_id=transmission_id or uuid.uuid4(),
+            now=now,
+        )
         try:
             with transaction.atomic():
-                return _store(
-                    memo,
-                    content=bytes(content),
-                    system=system,
-                    recipient=recipient,
-                    transmission_id=transmission_id or uuid.uuid4(),
-                    now=now,
-                    push=receipt_push,
-                )
+                return accepted_store(accepted, now=now, push=receipt_push)
         except IntegrityError:
             # The unique messageUUID refuses a duplicate, also one submitted at the same
             # moment; any other integrity error is not the sender's to fix.
-            _refuse_duplicate(message_uuid)
+            _refuse_duplicate(accepted.message.message_uuid)
             raise
     except MemoError as error:
         return Refusal.of_memo_error(error)
     except Refused as refused:
         return refused.refusal
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A valid message, built and routed but not stored yet (`accepted_store` writes it)."""
+
+    message: Message
+    content: bytes
+    held: bool  # its value date lies ahead: not routed now
+    plan: RoutePlan | None  # None: held, or NemSMS (routed once stored)
+
+
+def message_accept(
+    *,
+    system: MailSystem,
+    content: bytes,
+    query_uuid: str | None,
+    transmission_id: uuid.UUID,
+    now: datetime,
+    exempt: bool | None = None,
+) -> Accepted:
+    """Parse and check one MeMo (raises MemoError or Refused) and decide its route, outside
+    any transaction: nothing is written. `exempt` as `routing.route_plan` takes it."""
+    # Only sizes and names of files are checked: the decoded bytes are not kept.
+    memo = memo_parse(content, max_bytes=MAX_MESSAGE_BYTES, keep_content=False)
+    recipient = recipient_of(memo)
+    _check(memo, system=system, recipient=recipient, query_uuid=query_uuid, now=now)
+    content = bytes(content)
+    message = message_build(
+        memo, content=content, system=system, recipient=recipient, tid=transmission_id, now=now
+    )
+    held = message.state == MessageState.HELD
+    plan = None if held else route_plan(message, now, exempt=exempt)
+    if plan is not None:
+        # Route and state go into the INSERT: no UPDATE after it.
+        message.route, message.state = plan.route, plan.state
+        message.delivered_at = plan.delivered_at
+    return Accepted(message, content, held, plan)
+
+
+def accepted_store(accepted: Accepted, *, now: datetime, push: str) -> Receipt:
+    """Write an accepted message in the caller's transaction: message, content, technical
+    receipt, what its route needs, and its events with one INSERT."""
+    message = accepted.message
+    message.save(force_insert=True)
+    MessageContent.objects.create(message=message, xml=accepted.content)
+    receipt = technical_receipt_build(message, now=now, push=push)
+    receipt.save(force_insert=True)
+    events = intake_events(accepted, now=now)
+    if accepted.plan is not None:
+        rows, route_events = route_rows(message, accepted.plan, now)
+        for row in rows:
+            row.save(force_insert=True)
+        events_write(events + route_events)
+    else:
+        events_write(events)
+        if not accepted.held:
+            accepted_route(message, now=now)  # NemSMS
+    return receipt
+
+
+def technical_receipt_build(message: Message, *, now: datetime, push: str) -> Receipt:
+    """The technical receipt RECEIVED of an accepted message (unsaved)."""
+    return Receipt(
+        system=message.sender_system,
+        message=message,
+        kind=ReceiptKind.TECHNICAL,
+        transmission_id=message.transmission_id,
+        message_uuid=str(message.message_uuid),
+        receipt_status=ReceiptStatus.RECEIVED,
+        time_stamp=now,
+        push=push,
+        next_push_at=now if push == ReceiptPush.PENDING else None,
+    )
+
+
+def intake_events(accepted: Accepted, *, now: datetime) -> list[MessageEvent]:
+    """ "Valideret" (or "Valideret – sendes efter valør") and "Teknisk kvittering sendt",
+    unsaved, in that order (SPEC §5)."""
+    message = accepted.message
+    tag = EventTag.AWAITING_VALUE_DATE if accepted.held else EventTag.VALIDATED
+    organisation = message.sender_organisation_id
+    return [
+        event_build(tag=tag, organisation=organisation, message=message, at=now),
+        event_build(
+            tag=EventTag.TECHNICAL_RECEIPT_SENT,
+            organisation=organisation,
+            message=message,
+            at=now,
+            receipt_status=ReceiptStatus.RECEIVED,
+        ),
+    ]
 
 
 def recipient_of(memo: Memo) -> _Recipient:
@@ -193,62 +283,25 @@ def _closed_recipient(memo: Memo) -> list[FieldError]:
 
 def _refuse_duplicate(message_uuid: uuid.UUID) -> None:
     if Message.objects.filter(message_uuid=message_uuid).exists():
-        raise Refused(
-            Refusal(
-                BAD_REQUEST,
+        raise Refused(duplicate_refusal(str(message_uuid)))
+
+
+def duplicate_refusal(message_uuid: str) -> Refusal:
+    """`message.uuid.already.exists`: a messageUUID is accepted once on the platform."""
+    return Refusal(
+        BAD_REQUEST,
+        UUID_EXISTS,
+        "A message with this messageUUID has already been received.",
+        (
+            FieldError(
+                RESOURCE,
+                "MessageHeader.messageUUID",
                 UUID_EXISTS,
                 "A message with this messageUUID has already been received.",
-                (
-                    FieldError(
-                        RESOURCE,
-                        "MessageHeader.messageUUID",
-                        UUID_EXISTS,
-                        "A message with this messageUUID has already been received.",
-                        str(message_uuid),
-                    ),
-                ),
-            )
-        )
-
-
-def _store(
-    memo: Memo,
-    *,
-    content: bytes,
-    system: MailSystem,
-    recipient: _Recipient,
-    transmission_id: uuid.UUID,
-    now: datetime,
-    push: str,
-) -> Receipt:
-    message = message_create(
-        memo, content=content, system=system, recipient=recipient, tid=transmission_id, now=now
+                message_uuid,
+            ),
+        ),
     )
-    MessageContent.objects.create(message=message, xml=content)
-    held = message.state == MessageState.HELD
-    tag = EventTag.AWAITING_VALUE_DATE if held else EventTag.VALIDATED
-    event_record(tag=tag, organisation=message.sender_organisation_id, message=message, at=now)
-    receipt = Receipt.objects.create(
-        system=system,
-        message=message,
-        kind=ReceiptKind.TECHNICAL,
-        transmission_id=transmission_id,
-        message_uuid=str(message.message_uuid),
-        receipt_status=ReceiptStatus.RECEIVED,
-        time_stamp=now,
-        push=push,
-        next_push_at=now if push == ReceiptPush.PENDING else None,
-    )
-    event_record(
-        tag=EventTag.TECHNICAL_RECEIPT_SENT,
-        organisation=message.sender_organisation_id,
-        message=message,
-        at=now,
-        receipt_status=ReceiptStatus.RECEIVED,
-    )
-    if not held:
-        accepted_route(message, now=now)
-    return receipt
 
 
 def message_create(
@@ -260,8 +313,26 @@ def message_create(
     tid: uuid.UUID,
     now: datetime,
 ) -> Message:
-    """Store the accepted MeMo as a Message with its content, as intake does (also used by
-    `notices.notice_send` for the platform's own messages). Inside the caller's transaction."""
+    """Store the accepted MeMo as a Message, not routed yet (`notices.notice_send` stores the
+    platform's own messages so). Inside the caller's transaction."""
+    message = message_build(
+        memo, content=content, system=system, recipient=recipient, tid=tid, now=now
+    )
+    message.save(force_insert=True)
+    return message
+
+
+def message_build(
+    memo: Memo,
+    *,
+    content: bytes,
+    system: MailSystem,
+    recipient: _Recipient,
+    tid: uuid.UUID,
+    now: datetime,
+) -> Message:
+    """The Message of an accepted MeMo, unsaved, unrouted: HELD when its value date lies
+    ahead, else QUEUED."""
     header = memo.header
     value_date = header.do_not_deliver_until_date
     deliver_after = None
@@ -270,7 +341,7 @@ def message_create(
         deliver_after = midnight.astimezone(UTC)
     held = value_date is not None and value_date > localdate(now)
     organisation = system.organisation
-    return Message.objects.create(
+    return Message(
         message_uuid=uuid.UUID(header.message_uuid),
         memo_message_id=header.message_id[:100],
         transmission_id=tid,

@@ -34,6 +34,39 @@ def event_record(
     Without a message (a refused upload in a bulk or over SFTP), `message_uuid` and
     `transmission_id` say what the event is about.
     """
+    event = event_build(
+        tag=tag,
+        organisation=organisation,
+        message=message,
+        at=at,
+        sender_system_id=sender_system_id,
+        recipient_system_id=recipient_system_id,
+        endpoint=endpoint,
+        error_message=error_message,
+        receipt_status=receipt_status,
+        message_uuid=message_uuid,
+        transmission_id=transmission_id,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def event_build(
+    *,
+    tag: str,
+    organisation: Organisation | uuid.UUID,
+    message: Message | None = None,
+    at: datetime | None = None,
+    sender_system_id: uuid.UUID | None = None,
+    recipient_system_id: uuid.UUID | None = None,
+    endpoint: str = "",
+    error_message: str = "",
+    receipt_status: str = "",
+    message_uuid: str = "",
+    transmission_id: uuid.UUID | None = None,
+) -> MessageEvent:
+    """The event `event_record` would write, not saved yet: intake collects a message's
+    events and writes them with `events_write` in one statement."""
     organisation_id = organisation.pk if isinstance(organisation, Organisation) else organisation
     fields: dict = {
         "organisation_id": organisation_id,
@@ -52,7 +85,15 @@ def event_record(
         fields.update(event_fields_of(message))
         if sender_system_id is None:
             fields["sender_system_id"] = message.sender_system_id
-    return MessageEvent.objects.create(**fields)
+    return MessageEvent(**fields)
+
+
+def events_write(events: list[MessageEvent]) -> list[MessageEvent]:
+    """Write built events with one INSERT, in list order (their ids ascend in that order, as
+    one `event_record` after another would number them)."""
+    if events:
+        MessageEvent.objects.bulk_create(events)
+    return events
 
 
 def event_fields_of(message: Message) -> dict:

@@ -20,6 +20,7 @@ A refusal after acceptance gives the sender a business receipt NOT_ALLOWED.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -35,6 +36,7 @@ from adgang.messaging.models import (
     DeliveryState,
     MailboxItem,
     Message,
+    MessageEvent,
     MessageState,
     MessageType,
     Receipt,
@@ -43,7 +45,7 @@ from adgang.messaging.models import (
     ReceiptStatus,
     Route,
 )
-from adgang.messaging.recording import event_record
+from adgang.messaging.recording import event_build, event_record, events_write
 from adgang.nemsms.gateway import sms_send
 from adgang.nemsms.selectors import nemsms_registration_active
 from adgang.systems.models import MailSystem, Protocol
@@ -73,12 +75,41 @@ def receipt_for_sender(
     REST PUSH senders with a receipt endpoint get it POSTed (push PENDING, due now); every
     other sender pulls it (REST PULL: GET /receipts/, SFTP: the receipts folder).
     """
+    receipt = receipt_build(
+        system=system,
+        message=message,
+        kind=kind,
+        status=status,
+        error_code=error_code,
+        error_message=error_message,
+        transmission_id=transmission_id,
+        now=now,
+        message_uuid=message_uuid,
+    )
+    receipt.save(force_insert=True)
+    return receipt
+
+
+def receipt_build(
+    *,
+    system: MailSystem,
+    message: Message | None,
+    kind: str,
+    status: str,
+    error_code: str = "",
+    error_message: str = "",
+    transmission_id: uuid.UUID | None = None,
+    now: datetime,
+    message_uuid: str = "",
+) -> Receipt:
+    """The receipt `receipt_for_sender` writes, not saved yet (bulk intake writes a chunk's
+    receipts with one statement)."""
     push = receipt_push_for(system)
     if transmission_id is None:
         transmission_id = message.transmission_id if message is not None else uuid.uuid4()
     if message is not None and not message_uuid:
         message_uuid = str(message.message_uuid)
-    return Receipt.objects.create(
+    return Receipt(
         system=system,
         message=message,
         kind=kind,
@@ -134,17 +165,85 @@ def _was_held(message: Message) -> bool:
 
 
 def _route(message: Message, now: datetime) -> None:
-    id_type, number = message.recipient_id_type, message.recipient_id
-    if message.message_type == MessageType.NEMSMS:
+    plan = route_plan(message, now)
+    if plan is None:
         _route_nemsms(message, now)
-    elif is_exempt(id_type, number, on=localdate(now)) and not message.mandatory:
-        _refuse(message, now, tag=EventTag.REJECTED, code=RECIPIENT_EXEMPT, text=_EXEMPT_TEXT)
-    else:
-        system = _receiver_system(message, now)
-        if system is not None:
-            _route_system(message, system, now)
-        else:
-            route_mailbox(message, now)
+        return
+    _settle(message, route=plan.route, state=plan.state, now=plan.delivered_at)
+    events_write(route_apply(message, plan, now))
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """Where an accepted message goes (SPEC §13 "Routing"), decided before it is written, so
+    intake's INSERT already carries the route and state and no UPDATE follows."""
+
+    route: str
+    state: str
+    delivered_at: datetime | None
+    system: MailSystem | None = None  # Route.SYSTEM: the receiver system
+    refusal: tuple[str, str, str] | None = None  # Route.NONE: (event tag, error code, text)
+
+
+def route_plan(message: Message, now: datetime, *, exempt: bool | None = None) -> RoutePlan | None:
+    """Steps 2–4 of the routing rules for `message` (stored or not yet); None for NemSMS,
+    which is routed after the message is stored (its SMS refers to the stored message).
+    `exempt`: whether the recipient is exempt today, when the caller looked it up already
+    (bulk intake, for a chunk at once)."""
+    if message.message_type == MessageType.NEMSMS:
+        return None
+    if exempt is None:
+        exempt = is_exempt(message.recipient_id_type, message.recipient_id, on=localdate(now))
+    if exempt and not message.mandatory:
+        refusal = (EventTag.REJECTED, RECIPIENT_EXEMPT, _EXEMPT_TEXT)
+        return RoutePlan(Route.NONE, MessageState.REJECTED, None, refusal=refusal)
+    system = _receiver_system(message, now)
+    if system is not None:
+        pulled = system.protocol == Protocol.REST_PULL
+        state = MessageState.DELIVERED if pulled else MessageState.QUEUED
+        return RoutePlan(Route.SYSTEM, state, now if pulled else None, system=system)
+    return RoutePlan(Route.MAILBOX, MessageState.DELIVERED, now)
+
+
+def route_apply(message: Message, plan: RoutePlan, now: datetime) -> list[MessageEvent]:
+    """Write what the plan needs besides the message row, which already carries its route
+    and state: the delivery, the mailbox item or the business receipt. Answers the route's
+    events unsaved, in order, for the caller to write with `events_write`."""
+    rows, events = route_rows(message, plan, now)
+    for row in rows:
+        row.save(force_insert=True)
+    return events
+
+
+def route_rows(
+    message: Message, plan: RoutePlan, now: datetime
+) -> tuple[list[Delivery | MailboxItem | Receipt], list[MessageEvent]]:
+    """The rows (unsaved) that `route_apply` writes, and the route's events: bulk intake
+    writes a chunk's rows of each kind with one statement."""
+    if plan.route == Route.SYSTEM:
+        return [_delivery_build(message, plan.system, now)], []
+    if plan.route == Route.MAILBOX:
+        item = MailboxItem(
+            owner_id_type=message.recipient_id_type,
+            owner_id=message.recipient_id,
+            message=message,
+            placed_at=now,
+        )
+        events = [_event(EventTag.AVAILABLE_TO_RECIPIENT, message, now)]
+        if message.legal_notification:
+            events.append(_event(EventTag.LEGALLY_NOTIFIED, message, now))
+        return [item], events
+    tag, code, text = plan.refusal
+    receipt = receipt_build(
+        system=message.sender_system,
+        message=message,
+        kind=ReceiptKind.BUSINESS,
+        status=ReceiptStatus.NOT_ALLOWED,
+        error_code=code,
+        error_message=text,
+        now=now,
+    )
+    return [receipt], [_event(tag, message, now, error_message=text)]
 
 
 _EXEMPT_TEXT = "The recipient is exempt from Digital Post and the message is not mandatory."
@@ -183,9 +282,9 @@ def _receiver_system(message: Message, now: datetime) -> MailSystem | None:
     return system
 
 
-def _route_system(message: Message, system: MailSystem, now: datetime) -> None:
+def _delivery_build(message: Message, system: MailSystem, now: datetime) -> Delivery:
     pulled = system.protocol == Protocol.REST_PULL
-    Delivery.objects.create(
+    return Delivery(
         message=message,
         system=system,
         organisation_id=system.organisation_id,
@@ -194,23 +293,14 @@ def _route_system(message: Message, system: MailSystem, now: datetime) -> None:
         next_attempt_at=None if pulled else now,
         created_at=now,
     )
-    state = MessageState.DELIVERED if pulled else MessageState.QUEUED
-    _settle(message, route=Route.SYSTEM, state=state, now=now if pulled else None)
 
 
 def route_mailbox(message: Message, now: datetime) -> None:
     """Place the message in the recipient's platform mailbox (delivered, "Tilgængelig for
     modtageren"). Routing's last step; the Flyt post demo uses it to put post on the platforms."""
-    MailboxItem.objects.create(
-        owner_id_type=message.recipient_id_type,
-        owner_id=message.recipient_id,
-        message=message,
-        placed_at=now,
-    )
     _settle(message, route=Route.MAILBOX, state=MessageState.DELIVERED, now=now)
-    _record(EventTag.AVAILABLE_TO_RECIPIENT, message, now)
-    if message.legal_notification:
-        _record(EventTag.LEGALLY_NOTIFIED, message, now)
+    plan = RoutePlan(Route.MAILBOX, MessageState.DELIVERED, now)
+    events_write(route_apply(message, plan, now))
 
 
 def _refuse(message: Message, now: datetime, *, tag: str, code: str, text: str) -> None:
@@ -243,3 +333,9 @@ def _settle(message: Message, *, route: str, state: str, now: datetime | None) -
 
 def _record(tag: str, message: Message, now: datetime) -> None:
     event_record(tag=tag, organisation=message.sender_organisation_id, message=message, at=now)
+
+
+def _event(tag: str, message: Message, now: datetime, **fields) -> MessageEvent:
+    return event_build(
+        tag=tag, organisation=message.sender_organisation_id, message=message, at=now, **fields
+    )

@@ -80,7 +80,21 @@ def authenticate_system(
         return IP_NOT_ALLOWED
     if not system.is_active_at(now):
         return INACTIVE
-    MailSystem.objects.filter(pk=system.pk).filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
-    ).update(last_used_at=now)
+    _last_used_record(system, now)
     return system
+
+
+def _last_used_record(system: MailSystem, now: datetime) -> None:
+    """Write `last_used_at` when the row just loaded says it is older than the resolution
+    (or unset): most calls then send no UPDATE at all. The UPDATE keeps the same condition,
+    so concurrent calls that all loaded an old value still write it once."""
+    since = now - LAST_USED_RESOLUTION
+    if system.last_used_at is not None and system.last_used_at >= since:
+        return
+    written = (
+        MailSystem.objects.filter(pk=system.pk)
+        .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=since))
+        .update(last_used_at=now)
+    )
+    if written:
+        system.last_used_at = now
