@@ -3,8 +3,10 @@
 For each page, logged in through Django's test Client as the persona the bench uses: the SQL
 statements of one request (and how many of them write), the CPU time of `--requests` requests
 (`time.process_time`: this process only, so other load on the machine matters less than for
-wall-clock time), and optionally a cProfile of those requests and the rendered HTML with the
-per-request tokens (CSRF, CSP nonce) blanked, to compare before and after a change.
+wall-clock time), the Python function calls per request (cProfile's count: the same on every
+run, whatever the load), and optionally the cProfile of those requests and the rendered HTML
+with the per-request tokens (CSRF, CSP nonce, saved-search id) blanked, to compare before and
+after a change.
 
     DJANGO_DEBUG=false DATABASE_URL=postgres://… ADGANG_TESTPORTAL_ENABLED=true \
         .venv/bin/python scripts/page_cost.py [--requests 50] [--profile out.prof] [--html DIR]
@@ -18,6 +20,7 @@ import argparse
 import cProfile
 import json
 import os
+import pstats
 import re
 import sys
 import time
@@ -46,6 +49,7 @@ _VOLATILE = (
     re.compile(r'(nonce=")[^"]+'),
     re.compile(r'(name="csrf-token" content=")[^"]+'),
     re.compile(r"(\?s=)[\w-]+"),
+    re.compile(r'(name="s" value=")[^"]+'),
 )
 _WRITES = ("INSERT", "UPDATE", "DELETE")
 
@@ -81,7 +85,7 @@ def main() -> None:
     parser.add_argument("--html", help="write each page's HTML (tokens blanked) into this dir")
     options = parser.parse_args()
     clients = _clients()
-    profiler = cProfile.Profile() if options.profile else None
+    profiler = None
     figures = {}
     for page in PAGES:
         client = clients[page.rid]
@@ -96,19 +100,27 @@ def main() -> None:
             client.get(url)
         statements = [q["sql"] for q in captured.captured_queries]
         began = time.process_time()
-        if profiler:
-            profiler.enable()
         for _ in range(options.requests):
             client.get(url)
-        if profiler:
-            profiler.disable()
         cpu_ms = (time.process_time() - began) * 1000 / options.requests
+        profile = cProfile.Profile()  # function calls: deterministic, unlike the time
+        profile.enable()
+        for _ in range(options.requests):
+            client.get(url)
+        profile.disable()
+        stats = pstats.Stats(profile)
+        if options.profile:
+            if profiler is None:
+                profiler = stats
+            else:
+                profiler.add(stats)
         figures[page.name] = {
             "queries": len(statements),
             "writes": sum(sql.lstrip().upper().startswith(_WRITES) for sql in statements),
             "cpu_ms_per_request": round(cpu_ms, 2),
+            "python_calls_per_request": round(stats.total_calls / options.requests),
         }
-    if profiler:
+    if options.profile and profiler is not None:
         profiler.dump_stats(options.profile)
     print(json.dumps({"database": connection.vendor, "requests": options.requests,
                       "pages": figures}, indent=2))  # fmt: skip

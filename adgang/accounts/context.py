@@ -9,6 +9,8 @@ organisation they are not employed by keeps their own membership's identity and 
 import uuid
 from dataclasses import dataclass
 
+from django.db.models import Count, OuterRef, Subquery
+
 from adgang.accounts.models import Membership, Organisation, Person
 from adgang.accounts.rights import SYSTEMFORVALTER
 
@@ -55,8 +57,18 @@ def resolve_context(
     membership_id, organisation_id = _int_or_none(membership_id), _uuid_or_none(organisation_id)
     if membership_id is None or organisation_id is None:
         return None
+    # How many memberships the person has, read with the membership itself: the header asks on
+    # every page whether to offer "Skift virksomhed" (selectors.may_switch_context).
+    memberships_of_person = (
+        Membership.objects.filter(person=OuterRef("person"))
+        .order_by()
+        .values("person")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     membership = (
         Membership.objects.select_related("organisation")
+        .annotate(memberships_of_person=Subquery(memberships_of_person))
         .filter(pk=membership_id, person=person)
         .first()
     )

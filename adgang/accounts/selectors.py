@@ -18,9 +18,13 @@ def may_switch_context(acting) -> bool:
     """Whether "Skift virksomhed" is offered: several organisations, or a Systemforvalter."""
     if acting is None:
         return False
-    return acting.is_systemforvalter or (
-        Membership.objects.filter(person=acting.person).count() > 1
-    )
+    if acting.is_systemforvalter:
+        return True
+    # Counted by context.resolve_context with the membership, once per request.
+    count = getattr(acting.membership, "memberships_of_person", None)
+    if count is None:
+        count = Membership.objects.filter(person=acting.person).count()
+    return count > 1
 
 
 def test_people() -> list[Person]:

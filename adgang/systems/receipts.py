@@ -29,7 +29,9 @@ def key_peek(request, system_id) -> str | None:
 
 def key_forget(request, system_id=None) -> None:
     """Forget one system's key, or all (leaving the receipt for the overview)."""
-    kept = request.session.get(SESSION_KEY, {})
+    kept = request.session.get(SESSION_KEY)
+    if not kept:
+        return  # nothing kept: no session write (the overview forgets on every visit)
     if system_id is None:
         kept = {}
     else:
