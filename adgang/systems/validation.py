@@ -197,6 +197,37 @@ def ip_allowed(client_ip: str, *, addresses: list[str], ip_range: str) -> bool:
     return any(ip in allowed for ip in client)
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits and reach it through a
+# translator or relay: NAT64 (RFC 6052) and the deprecated IPv4-compatible form (::/96).
+# Some Python versions call these `is_global` whatever IPv4 address they carry.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: local use only
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address forwards to (mapped, 6to4, NAT64, compatible)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in _NAT64 or ip in _IPV4_COMPATIBLE:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def address_is_internal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Not a public unicast address, also when it is an IPv6 form of an internal IPv4 one."""
+    if not ip.is_global or ip.is_multicast:
+        return True
+    if ip.version == 6:
+        if ip in _NAT64_LOCAL:
+            return True
+        embedded = _embedded_ipv4(ip)
+        return embedded is not None and (not embedded.is_global or embedded.is_multicast)
+    return False
+
+
 def _host_is_internal(host: str) -> bool:
     host = host.lower().rstrip(".")  # "localhost." is localhost
     if host in {"localhost", "localhost.localdomain"} or host.endswith(".localhost"):
@@ -205,7 +236,7 @@ def _host_is_internal(host: str) -> bool:
         ip = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
-    return not ip.is_global
+    return address_is_internal(ip)
 
 
 def validate_https_url(value: str, *, what: str) -> str:
