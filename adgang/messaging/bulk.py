@@ -9,10 +9,26 @@ through a decompressor that never produces more than asked for and counts what i
    member over the single-message limit, at most `MAX_UNCOMPRESSED_BYTES` in all. An LZMA
    bomb is stopped at that count without ever holding more than a block in memory. Any
    breach refuses the whole archive and nothing is stored.
-2. submission: each member is read (one at a time, so memory holds one message) and
-   submitted like a single message, each in its own transaction, under one transmission
-   id. A refused member gets an INVALID technical receipt with its error code and an
-   "Afvist teknisk" event; no message is stored for it.
+2. submission: the members are read in order and stored in chunks of at most
+   `CHUNK_MEMBERS` members or `CHUNK_BYTES` of MeMo (memory holds one chunk), all under one
+   transmission id. Each member is parsed, validated and routed like a single message
+   (`ingest.message_check`, `ingest.accepted_of`; the chunk's exemptions in one query)
+   before the chunk's transaction; then ONE transaction per chunk writes the accepted
+   members with one INSERT per table (`ingest.accepted_store_many`) and the refused ones'
+   receipts. A refused member (invalid, or its messageUUID already on the platform or
+   earlier in the same archive: `message.uuid.already.exists`) gets an INVALID technical
+   receipt with its error code and an "Afvist teknisk" event; no message is stored for it.
+   Every member gets exactly one receipt under the transmission id.
+
+   The batched INSERT runs in a savepoint: if it meets a messageUUID that another upload
+   stored after our check (a race the unique constraint catches), the savepoint is rolled
+   back and the chunk is stored member by member, each in a savepoint of its own, so the
+   duplicate is refused and nothing of it stays while the others are stored.
+
+   Crash semantics: a chunk is stored whole or not at all. If the process dies mid-archive,
+   the chunks committed before stay, with their receipts pullable, and the upload got no
+   answer; sending the archive again refuses the already stored members as duplicates
+   (INVALID, `message.uuid.already.exists`) and stores the rest.
 
 The limits are constants here; an operator may lower or raise the uncompressed limit with
 the setting `ADGANG_BULK_MAX_UNCOMPRESSED_BYTES`.
@@ -33,11 +49,23 @@ from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.timezone import localdate
 
 from adgang.core.clock import now as clock_now
+from adgang.exemptions.selectors import exempt_among
 from adgang.messaging.errors import BAD_REQUEST, PAYLOAD_TOO_LARGE, Refusal, Refused
-from adgang.messaging.ingest import MAX_MESSAGE_BYTES, message_submit
-from adgang.messaging.models import Receipt
+from adgang.messaging.ingest import (
+    MAX_MESSAGE_BYTES,
+    Accepted,
+    accepted_of,
+    accepted_store,
+    accepted_store_many,
+    duplicate_refusal,
+    message_check,
+)
+from adgang.messaging.memo import MemoError
+from adgang.messaging.models import Message, Receipt
 from adgang.messaging.refusals import upload_refused_record
 from adgang.messaging.routing import receipt_push_for
 from adgang.systems.models import MailSystem
@@ -46,6 +74,10 @@ MIB = 1024 * 1024
 MAX_ARCHIVE_BYTES = 200 * MIB
 MAX_UNCOMPRESSED_BYTES = 2 * 1024 * MIB
 MAX_MEMBERS = 10_000
+# Members stored per transaction: one commit and one INSERT per table for up to this many,
+# and at most this much MeMo held in memory at once.
+CHUNK_MEMBERS = 100
+CHUNK_BYTES = 16 * MIB
 _CHUNK = 64 * 1024
 
 ARCHIVE_INVALID = "bulk.archive.invalid"
@@ -73,10 +105,15 @@ def bulk_submit(
     except Refused as refused:
         return refused.refusal
     transmission_id = uuid.uuid4()
-    receipts = [
-        _member_submit(system, name, content, transmission_id=transmission_id, now=now)
-        for name, content in _members(archive)
-    ]
+    push = receipt_push_for(system)
+    seen: set[uuid.UUID] = set()
+    receipts: list[Receipt] = []
+    for chunk in _chunks(_members(archive)):
+        receipts.extend(
+            _chunk_store(
+                system, chunk, transmission_id=transmission_id, now=now, push=push, seen=seen
+            )
+        )
     return BulkResult(transmission_id, receipts)
 
 
@@ -181,24 +218,121 @@ def _members(archive: bytes) -> Iterator[tuple[str, bytes]]:
             yield member.name, tar.extractfile(member).read()
 
 
-def _member_submit(
-    system: MailSystem, name: str, content: bytes, *, transmission_id: uuid.UUID, now: datetime
-) -> Receipt:
-    result = message_submit(
-        system=system,
-        content=content,
-        query_uuid=None,
-        transmission_id=transmission_id,
-        now=now,
-        receipt_push=receipt_push_for(system),
-    )
-    if isinstance(result, Receipt):
-        return result
-    return upload_refused_record(
-        system=system,
-        name=name,
-        content=content,
-        refusal=result,
-        transmission_id=transmission_id,
-        now=now,
-    )
+def _chunks(members: Iterator[tuple[str, bytes]]) -> Iterator[list[tuple[str, bytes]]]:
+    chunk: list[tuple[str, bytes]] = []
+    size = 0
+    for name, content in members:
+        chunk.append((name, content))
+        size += len(content)
+        if len(chunk) >= CHUNK_MEMBERS or size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _chunk_store(
+    system: MailSystem,
+    chunk: list[tuple[str, bytes]],
+    *,
+    transmission_id: uuid.UUID,
+    now: datetime,
+    push: str,
+    seen: set[uuid.UUID],
+) -> list[Receipt]:
+    """One receipt per member of the chunk, in member order; one transaction."""
+    outcomes = _chunk_check(system, chunk, transmission_id=transmission_id, now=now, seen=seen)
+    with transaction.atomic():
+        _refuse_stored(outcomes)
+        accepted = [outcome for outcome in outcomes if isinstance(outcome, Accepted)]
+        stored: list[Receipt | Refusal] = []
+        try:
+            if accepted:
+                with transaction.atomic():
+                    stored = accepted_store_many(accepted, now=now, push=push)
+        except IntegrityError:
+            stored = [_one_store(item, now=now, push=push) for item in accepted]
+        by_message = dict(zip([item.message.pk for item in accepted], stored, strict=True))
+        receipts = []
+        for (name, content), outcome in zip(chunk, outcomes, strict=True):
+            if isinstance(outcome, Accepted):
+                outcome = by_message[outcome.message.pk]
+            if isinstance(outcome, Refusal):
+                outcome = upload_refused_record(
+                    system=system,
+                    name=name,
+                    content=content,
+                    refusal=outcome,
+                    transmission_id=transmission_id,
+                    now=now,
+                )
+            receipts.append(outcome)
+    return receipts
+
+
+def _chunk_check(
+    system: MailSystem,
+    chunk: list[tuple[str, bytes]],
+    *,
+    transmission_id: uuid.UUID,
+    now: datetime,
+    seen: set[uuid.UUID],
+) -> list[Accepted | Refusal]:
+    """Each member checked and routed as a single message would be (reads only); a
+    messageUUID met earlier in the archive is refused as a duplicate."""
+    checked: list[Message | Refusal] = []
+    for _name, content in chunk:
+        try:
+            message = message_check(
+                system=system,
+                content=content,
+                query_uuid=None,
+                transmission_id=transmission_id,
+                now=now,
+            )
+        except MemoError as error:
+            checked.append(Refusal.of_memo_error(error))
+            continue
+        except Refused as refused:
+            checked.append(refused.refusal)
+            continue
+        if message.message_uuid in seen:
+            checked.append(duplicate_refusal(str(message.message_uuid)))
+            continue
+        seen.add(message.message_uuid)
+        checked.append(message)
+    recipients = {(m.recipient_id_type, m.recipient_id) for m in checked if isinstance(m, Message)}
+    exempt = exempt_among(recipients, on=localdate(now))
+    return [
+        accepted_of(
+            item,
+            content=content,
+            now=now,
+            exempt=(item.recipient_id_type, item.recipient_id) in exempt,
+        )
+        if isinstance(item, Message)
+        else item
+        for (_name, content), item in zip(chunk, checked, strict=True)
+    ]
+
+
+def _refuse_stored(outcomes: list[Accepted | Refusal]) -> None:
+    """Members whose messageUUID is already on the platform become duplicate refusals (one
+    query for the chunk)."""
+    uuids = [o.message.message_uuid for o in outcomes if isinstance(o, Accepted)]
+    found = Message.objects.filter(message_uuid__in=uuids).values_list("message_uuid", flat=True)
+    stored = set(found)
+    for index, outcome in enumerate(outcomes):
+        if isinstance(outcome, Accepted) and outcome.message.message_uuid in stored:
+            outcomes[index] = duplicate_refusal(str(outcome.message.message_uuid))
+
+
+def _one_store(item: Accepted, *, now: datetime, push: str) -> Receipt | Refusal:
+    """One member in a savepoint of its own (after the chunk's batch met a duplicate)."""
+    try:
+        with transaction.atomic():
+            return accepted_store(item, now=now, push=push)
+    except IntegrityError:
+        if Message.objects.filter(message_uuid=item.message.message_uuid).exists():
+            return duplicate_refusal(str(item.message.message_uuid))
+        raise

@@ -132,25 +132,50 @@ def message_accept(
     query_uuid: str | None,
     transmission_id: uuid.UUID,
     now: datetime,
-    exempt: bool | None = None,
 ) -> Accepted:
     """Parse and check one MeMo (raises MemoError or Refused) and decide its route, outside
-    any transaction: nothing is written. `exempt` as `routing.route_plan` takes it."""
+    any transaction: nothing is written."""
+    message = message_check(
+        system=system,
+        content=content,
+        query_uuid=query_uuid,
+        transmission_id=transmission_id,
+        now=now,
+    )
+    return accepted_of(message, content=content, now=now)
+
+
+def message_check(
+    *,
+    system: MailSystem,
+    content: bytes,
+    query_uuid: str | None,
+    transmission_id: uuid.UUID,
+    now: datetime,
+) -> Message:
+    """The unsaved, unrouted Message of a MeMo that passes every intake rule; raises
+    MemoError or Refused. Reads only."""
     # Only sizes and names of files are checked: the decoded bytes are not kept.
     memo = memo_parse(content, max_bytes=MAX_MESSAGE_BYTES, keep_content=False)
     recipient = recipient_of(memo)
     _check(memo, system=system, recipient=recipient, query_uuid=query_uuid, now=now)
-    content = bytes(content)
-    message = message_build(
+    return message_build(
         memo, content=content, system=system, recipient=recipient, tid=transmission_id, now=now
     )
+
+
+def accepted_of(
+    message: Message, *, content: bytes, now: datetime, exempt: bool | None = None
+) -> Accepted:
+    """A checked message with its route decided (`routing.route_plan`; `exempt` when the
+    caller looked the recipient up already, as bulk intake does for a chunk)."""
     held = message.state == MessageState.HELD
     plan = None if held else route_plan(message, now, exempt=exempt)
     if plan is not None:
         # Route and state go into the INSERT: no UPDATE after it.
         message.route, message.state = plan.route, plan.state
         message.delivered_at = plan.delivered_at
-    return Accepted(message, content, held, plan)
+    return Accepted(message, bytes(content), held, plan)
 
 
 def accepted_store(accepted: Accepted, *, now: datetime, push: str) -> Receipt:
@@ -172,6 +197,35 @@ def accepted_store(accepted: Accepted, *, now: datetime, push: str) -> Receipt:
         if not accepted.held:
             accepted_route(message, now=now)  # NemSMS
     return receipt
+
+
+def accepted_store_many(accepted: list[Accepted], *, now: datetime, push: str) -> list[Receipt]:
+    """`accepted_store` for many messages at once (a bulk chunk), in the caller's
+    transaction: one INSERT per table for all of them (SQLite splits an INSERT at its
+    parameter limit), the events in member order; NemSMS messages are routed afterwards,
+    one by one. The technical receipts in the order of `accepted`."""
+    messages = [item.message for item in accepted]
+    Message.objects.bulk_create(messages)
+    MessageContent.objects.bulk_create(
+        [MessageContent(message=item.message, xml=item.content) for item in accepted]
+    )
+    receipts = [technical_receipt_build(message, now=now, push=push) for message in messages]
+    rows: dict[type, list] = {Receipt: list(receipts)}
+    events: list[MessageEvent] = []
+    for item in accepted:
+        events.extend(intake_events(item, now=now))
+        if item.plan is not None:
+            route_rows_of, route_events = route_rows(item.message, item.plan, now)
+            for row in route_rows_of:
+                rows.setdefault(type(row), []).append(row)
+            events.extend(route_events)
+    for model, model_rows in rows.items():
+        model.objects.bulk_create(model_rows)
+    events_write(events)
+    for item in accepted:
+        if item.plan is None and not item.held:
+            accepted_route(item.message, now=now)  # NemSMS
+    return receipts
 
 
 def technical_receipt_build(message: Message, *, now: datetime, push: str) -> Receipt:
