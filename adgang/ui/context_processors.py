@@ -2,7 +2,7 @@ from django.conf import settings
 
 from adgang.accounts.rights import right_labels
 from adgang.accounts.selectors import may_switch_context
-from adgang.ui.navigation import visible_sections
+from adgang.ui.navigation import tabs
 
 
 def shell(request):
@@ -15,7 +15,7 @@ def shell(request):
     }
     if acting is not None:
         context.update(
-            tabs=visible_sections(acting),
+            tabs=tabs(acting, request.path),
             rights_labels=right_labels(acting.rights),
             may_switch_context=may_switch_context(acting),
         )

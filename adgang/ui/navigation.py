@@ -7,8 +7,10 @@ an app that arrives sets `url_name` to its own view and includes its URLs at `pa
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from adgang.accounts import rights as r
@@ -38,9 +40,34 @@ class Section:
 
     @property
     def url(self) -> str:
-        if self.url_name == "ui:section":
-            return reverse(f"ui:section-{self.key}")
-        return reverse(self.url_name)
+        name = f"ui:section-{self.key}" if self.url_name == "ui:section" else self.url_name
+        return _reverse(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=256)
+def _reverse(name: str, script_prefix: str, urlconf) -> str:
+    """A tab's URL, reversed once per process, prefix and URL configuration: every page's
+    header shows the tabs (twice: menu and mobile drawer), the overview its cards."""
+    return reverse(name, urlconf=urlconf)
+
+
+@dataclass(frozen=True)
+class Tab:
+    """One tab of the header as the template shows it, `current` when the page is under it."""
+
+    key: str
+    label: str
+    url: str
+    current: bool
+
+
+def tabs(acting, path: str) -> list[Tab]:
+    """The header's tabs for the current person and page (SPEC §2)."""
+    tabs = []
+    for section in visible_sections(acting):
+        url = section.url
+        tabs.append(Tab(section.key, section.label, url, bool(url) and path.startswith(url)))
+    return tabs
 
 
 def _rights(*slugs: str, kinds: tuple[str, ...] = ()) -> Access:

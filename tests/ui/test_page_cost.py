@@ -63,3 +63,26 @@ def test_the_shell_reads_the_session_the_person_and_the_membership_once(page, pe
     # the acting membership, with the count that decides "Skift virksomhed" in a subquery
     assert sum(s.startswith('SELECT "accounts_membership"') for s in sql) == 1
     assert not any('SELECT COUNT(*) AS "__count" FROM "accounts_membership"' in s for s in sql)
+
+
+def test_the_tabs_and_cards_are_reversed_once_per_process_not_per_page(client_as, monkeypatch):
+    from adgang.ui import navigation
+
+    client = client_as("alice")
+    client.get("/oversigt/")  # warm
+    calls = []
+    real = navigation.reverse
+    monkeypatch.setattr(navigation, "reverse", lambda *a, **k: calls.append(a) or real(*a, **k))
+
+    page = client.get("/oversigt/").content.decode()
+
+    assert calls == []
+    assert 'data-tab="systemtilslutning"' in page
+    assert 'href="/systemtilslutning/" data-card="systemtilslutning"' in page
+
+
+def test_the_current_tab_is_marked_on_a_page_under_it(client_as):
+    page = client_as("alice").get("/kontaktstruktur/").content.decode()
+    current = '<li class="active current"><a href="/kontaktstruktur/" class="nav-link"'
+    assert current + ' data-tab="kontaktstruktur" aria-current="page">' in page
+    assert page.count('aria-current="page"') == 2  # the menu and the mobile drawer
