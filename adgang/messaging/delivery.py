@@ -25,23 +25,24 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import DateTimeField, F, Value
+from django.db.models import DateTimeField, F, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
 from adgang.core import metrics
 from adgang.core.clock import now as clock_now
 from adgang.messaging import outbound, policy
-from adgang.messaging.events import EventTag
+from adgang.messaging.events import EventTag, direction_of
 from adgang.messaging.models import (
     Delivery,
     DeliveryPhase,
     DeliveryState,
     Message,
+    MessageEvent,
     MessageState,
     ReceiptKind,
     ReceiptStatus,
 )
-from adgang.messaging.recording import event_record
+from adgang.messaging.recording import event_fields_of, event_record
 from adgang.messaging.routing import receipt_for_sender
 from adgang.systems.models import MailSystem, Protocol
 
@@ -97,32 +98,34 @@ def _claim_batch(now: datetime, size: int) -> list[Delivery]:
     lease = now + LEASE
     with transaction.atomic():
         # Ordered by the indexed column only, so PostgreSQL walks (state, next_attempt_at)
-        # and stops after `size` rows instead of sorting every due row.
+        # and stops after `size` rows instead of sorting every due row. Only the delivery
+        # rows are locked (OF self); the message's size comes with them.
         candidates = list(
-            Delivery.objects.select_for_update(skip_locked=True)
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
             .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:size]
-        )
-        sizes = dict(
-            Delivery.objects.filter(pk__in=candidates).values_list("pk", "message__size_bytes")
+            .values_list("pk", "message__size_bytes")[:size]
         )
         chosen, total = [], 0
-        for pk in candidates:
-            if chosen and total + sizes[pk] > MAX_BATCH_BYTES:
+        for pk, size_bytes in candidates:
+            if chosen and total + size_bytes > MAX_BATCH_BYTES:
                 break
             chosen.append(pk)
-            total += sizes[pk]
+            total += size_bytes
         Delivery.objects.filter(pk__in=chosen, state=DeliveryState.PENDING).update(
             state=DeliveryState.IN_FLIGHT, lease_until=lease
         )
-        claimed = (
+        claimed = list(
             Delivery.objects.filter(pk__in=chosen, state=DeliveryState.IN_FLIGHT, lease_until=lease)
             .select_related("message", "message__content", "system")
-            .prefetch_related("system__subscriptions")
             .order_by("next_attempt_at")
         )
-        return list(claimed)
+        # The threads make no queries: subscriptions are read here, only where notified.
+        prefetch_related_objects(
+            [d.system for d in claimed if d.system.protocol == Protocol.REST_PUBLISH_SUBSCRIBE],
+            "subscriptions",
+        )
+        return claimed
 
 
 def _call(delivery: Delivery) -> tuple[outbound.Outcome, str]:
@@ -145,12 +148,29 @@ def _call_system(delivery: Delivery) -> tuple[outbound.Outcome, str]:
 
 
 def _record_batch(batch: list[Delivery], outcomes, now: datetime) -> None:
+    """Record a batch's outcomes in one transaction: the rows still under this worker's
+    lease are locked once, then one UPDATE per kind of outcome and one INSERT of all the
+    events; only a phase's last failed attempt (rare) is handled delivery by delivery."""
     with transaction.atomic():
-        delivered = [(d, o[1]) for d, o in zip(batch, outcomes, strict=True) if o[0].ok]
-        _record_successes(delivered, now)
-        for delivery, (outcome, endpoint) in zip(batch, outcomes, strict=True):
-            if not outcome.ok:
-                _record_failure(delivery, endpoint, outcome.error, now)
+        held = _held_by_us(batch)
+        mine = [
+            (delivery, outcome, endpoint)
+            for delivery, (outcome, endpoint) in zip(batch, outcomes, strict=True)
+            if delivery.pk in held
+        ]
+        if len(mine) < len(batch):
+            logger.warning(
+                "Deliveries %s were taken over while this worker sent them",
+                sorted(str(d.pk) for d in batch if d.pk not in held),
+            )
+        delivered = [(d, endpoint) for d, outcome, endpoint in mine if outcome.ok]
+        failed = [(d, endpoint, outcome.error) for d, outcome, endpoint in mine if not outcome.ok]
+        events = _record_successes(delivered, now)
+        events += _record_failures(failed, now)
+        MessageEvent.objects.bulk_create(events)
+        for delivery, _endpoint, _error in failed:
+            if delivery.next_attempt_at is None:
+                _exhausted(delivery, now)
 
 
 def _push(delivery: Delivery) -> outbound.Outcome:
@@ -174,37 +194,35 @@ def _notify(delivery: Delivery) -> outbound.Outcome:
     return outbound.Outcome(ok=True)
 
 
-def _held_by_us(delivery: Delivery):
+def _held_by_us(batch: list[Delivery]) -> set:
+    """The batch's deliveries still IN_FLIGHT under its lease (one claim, one lease), locked
+    until the recording commits."""
+    if not batch:
+        return set()
+    return set(_leased(batch).select_for_update().values_list("pk", flat=True))
+
+
+def _leased(deliveries: list[Delivery]):
     return Delivery.objects.filter(
-        pk=delivery.pk, state=DeliveryState.IN_FLIGHT, lease_until=delivery.lease_until
+        pk__in=[d.pk for d in deliveries],
+        state=DeliveryState.IN_FLIGHT,
+        lease_until=deliveries[0].lease_until,
     )
 
 
-def _record_successes(delivered: list[tuple[Delivery, str]], now: datetime) -> None:
-    """Record a batch's successful attempts with one UPDATE per kind (they are the bulk of
-    the work), then each one's event."""
+def _record_successes(delivered: list[tuple[Delivery, str]], now: datetime) -> list:
+    """A batch's successful attempts: one UPDATE per kind (pushed, notified), one for the
+    messages; answers their events, unsaved."""
     if not delivered:
-        return
-    held = set(
-        Delivery.objects.select_for_update()
-        .filter(
-            pk__in=[d.pk for d, _ in delivered],
-            state=DeliveryState.IN_FLIGHT,
-            lease_until=delivered[0][0].lease_until,  # one claim, one lease
-        )
-        .values_list("pk", flat=True)
-    )
-    mine = [(d, endpoint) for d, endpoint in delivered if d.pk in held]
-    if len(mine) < len(delivered):
-        logger.warning("Deliveries were taken over while this worker sent them")
-    pulled = [d.pk for d, _ in mine if _is_pulled(d)]
-    pushed = [d.pk for d, _ in mine if not _is_pulled(d)]
-    for ids, state, finished in (
+        return []
+    pulled = [d for d, _ in delivered if _is_pulled(d)]
+    pushed = [d for d, _ in delivered if not _is_pulled(d)]
+    for deliveries, state, finished in (
         (pulled, DeliveryState.AVAILABLE, None),
         (pushed, DeliveryState.DELIVERED, now),
     ):
-        if ids:
-            Delivery.objects.filter(pk__in=ids).update(
+        if deliveries:
+            _leased(deliveries).update(
                 state=state,
                 attempts=F("attempts") + 1,
                 first_attempt_at=Coalesce("first_attempt_at", Value(now, DateTimeField())),
@@ -213,68 +231,92 @@ def _record_successes(delivered: list[tuple[Delivery, str]], now: datetime) -> N
                 finished_at=finished,
             )
     Message.objects.filter(
-        pk__in=[d.message_id for d, _ in mine], state=MessageState.QUEUED
+        pk__in=[d.message_id for d, _ in delivered], state=MessageState.QUEUED
     ).update(state=MessageState.DELIVERED, delivered_at=now)
-    for delivery, endpoint in mine:
-        _record_success_event(delivery, endpoint, now)
+    return [_success_event(delivery, endpoint, now) for delivery, endpoint in delivered]
 
 
 def _is_pulled(delivery: Delivery) -> bool:
     return delivery.system.protocol == Protocol.REST_PUBLISH_SUBSCRIBE
 
 
-def _record_success_event(delivery: Delivery, endpoint: str, now: datetime) -> None:
+def _success_event(delivery: Delivery, endpoint: str, now: datetime) -> MessageEvent:
     if _is_pulled(delivery):
         # Notified: the system pulls it now ("Tilgængelig for modtageren", sender's log).
-        event_record(
-            tag=EventTag.AVAILABLE_TO_RECIPIENT,
-            organisation=delivery.message.sender_organisation_id,
-            message=delivery.message,
+        return _event(
+            EventTag.AVAILABLE_TO_RECIPIENT,
+            organisation_id=delivery.message.sender_organisation_id,
+            delivery=delivery,
             at=now,
-            recipient_system_id=delivery.system_id,
         )
-    else:
-        event_record(
-            tag=EventTag.SENT_TO_RECIPIENT_SYSTEM,
-            organisation=delivery.organisation_id,
-            message=delivery.message,
-            at=now,
-            recipient_system_id=delivery.system_id,
-            endpoint=endpoint,
+    return _event(
+        EventTag.SENT_TO_RECIPIENT_SYSTEM,
+        organisation_id=delivery.organisation_id,
+        delivery=delivery,
+        at=now,
+        endpoint=endpoint,
+    )
+
+
+def _record_failures(failed: list[tuple[Delivery, str, str]], now: datetime) -> list:
+    """A batch's failed attempts: the next attempt per the policy (SPEC §3), one UPDATE per
+    group of deliveries that get the same values (a batch to one receiver that is down is
+    one group); answers their events, unsaved. A delivery whose phase is exhausted keeps
+    `next_attempt_at` None (in memory too) for `_exhausted`."""
+    groups: dict[tuple, list[Delivery]] = {}
+    events = []
+    for delivery, endpoint, error in failed:
+        first = delivery.first_attempt_at or now
+        attempts = delivery.attempts + 1
+        due = policy.next_attempt_at(delivery.phase, attempts, first)
+        delivery.attempts, delivery.first_attempt_at = attempts, first
+        delivery.next_attempt_at, delivery.last_error = due, error
+        groups.setdefault((attempts, first, due, error), []).append(delivery)
+        events.append(
+            _event(
+                EventTag.SENT_TO_RECIPIENT_SYSTEM_FAILED,
+                organisation_id=delivery.organisation_id,
+                delivery=delivery,
+                at=now,
+                endpoint=endpoint,
+                error_message=error,
+            )
         )
+    for (attempts, first, due, error), deliveries in groups.items():
+        _leased(deliveries).update(
+            state=DeliveryState.PENDING if due else DeliveryState.IN_FLIGHT,
+            attempts=attempts,
+            first_attempt_at=first,
+            next_attempt_at=due,
+            last_error=error,
+        )
+    return events
+
+
+def _event(tag: str, *, organisation_id, delivery: Delivery, at: datetime, **values):
+    """The event `recording.event_record` writes for this delivery's message, unsaved, so a
+    batch's events go in one INSERT (same fields: tests/messaging/test_delivery_recording.py
+    compares the two)."""
+    message = delivery.message
+    fields = {
+        "organisation_id": organisation_id,
+        "direction": direction_of(tag),
+        "event": tag,
+        "occurred_at": at,
+        "endpoint": values.get("endpoint", "")[:2048],
+        "error_message": values.get("error_message", ""),
+        "receipt_status": "",
+        "recipient_system_id": delivery.system_id,
+    }
+    fields.update(event_fields_of(message))
+    fields["sender_system_id"] = message.sender_system_id
+    return MessageEvent(**fields)
 
 
 def _message_delivered(message: Message, now: datetime) -> None:
     Message.objects.filter(pk=message.pk, state=MessageState.QUEUED).update(
         state=MessageState.DELIVERED, delivered_at=now
     )
-
-
-def _record_failure(delivery: Delivery, endpoint: str, error: str, now: datetime) -> None:
-    first = delivery.first_attempt_at or now
-    attempts = delivery.attempts + 1
-    due = policy.next_attempt_at(delivery.phase, attempts, first)
-    updated = _held_by_us(delivery).update(
-        state=DeliveryState.PENDING if due else DeliveryState.IN_FLIGHT,
-        attempts=attempts,
-        first_attempt_at=first,
-        next_attempt_at=due,
-        last_error=error,
-    )
-    if not updated:
-        logger.warning("Delivery %s was taken over while this worker sent it", delivery.pk)
-        return
-    event_record(
-        tag=EventTag.SENT_TO_RECIPIENT_SYSTEM_FAILED,
-        organisation=delivery.organisation_id,
-        message=delivery.message,
-        at=now,
-        recipient_system_id=delivery.system_id,
-        endpoint=endpoint,
-        error_message=error,
-    )
-    if due is None:
-        _exhausted(delivery, now)
 
 
 def _exhausted(delivery: Delivery, now: datetime) -> None:
