@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "adgang.accounts.middleware.SessionLifetimeMiddleware",  # inside messages and headers
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "adgang.core.browser_methods.BrowserMethodsMiddleware",  # innermost: pages take GET/POST
 ]
 
 ROOT_URLCONF = "adgang.urls"
