@@ -86,3 +86,13 @@ def test_the_current_tab_is_marked_on_a_page_under_it(client_as):
     current = '<li class="active current"><a href="/kontaktstruktur/" class="nav-link"'
     assert current + ' data-tab="kontaktstruktur" aria-current="page">' in page
     assert page.count('aria-current="page"') == 2  # the menu and the mobile drawer
+
+
+def test_templates_are_compiled_once_per_process_with_debug_off(settings):
+    from django.forms.renderers import get_default_renderer
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    assert settings.DEBUG is False
+    assert isinstance(engines["django"].engine.template_loaders[0], Loader)
+    assert isinstance(get_default_renderer().engine.engine.template_loaders[0], Loader)
