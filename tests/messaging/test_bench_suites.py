@@ -76,6 +76,15 @@ def test_the_raw_insert_baseline_writes_the_same_rows_intake_wrote(documents):
     }
 
 
+def test_the_durable_baseline_commits_each_message_with_the_same_rows(documents):
+    figure = documents["ingest"]["figures"]["single.messages_per_second"]
+    durable = figure["per_message_commit_baseline"]
+    assert durable["commits"] == durable["messages"] == 10
+    assert durable["rows"] == figure["baseline_detail"]["rows"]
+    assert durable["messages_per_second"] > 0
+    assert durable["ratio"] > 0
+
+
 def test_bulk_stores_every_member_with_its_receipt(documents):
     document = documents["bulk"]
     figure = document["figures"]["bulk.messages_per_second"]
