@@ -9,7 +9,8 @@ a local HTTPS receiver (`receiver.py`) that counts every messageUUID it gets. Ti
 allowed by the setting meant for it (`ADGANG_OUTBOUND_ALLOW_PRIVATE`), the receiver's
 certificate trusted by `ADGANG_OUTBOUND_CA_FILE`. Baseline: the same number of POSTs of the
 same multipart bodies to the same receiver with httpx, at the same concurrency (workers ×
-`delivery.PARALLEL` callers) and, like `outbound.post`, one connection per call.
+`delivery.PARALLEL` callers) and, like `outbound.post` since its keep-alive pool, reusing
+connections (one keep-alive client per caller), so the ratio compares like with like.
 
 REST PULL: N messages to the authority whose primary system is REST PULL; `--clients`
 clients then fetch each (`GET /apis/v1/memos/{id}`, the XML must be the message) and delete
@@ -131,6 +132,7 @@ def _push(url: str, receiver: Receiver, workers: int, scratch: str, uuids: list[
                 process.kill()
             raise RuntimeError("delivery workers did not start")
         time.sleep(0.05)
+    connections_before = receiver.connections
     started = time.perf_counter()
     (directory / "go").touch()
     outputs = [process.communicate()[0] for process in processes]
@@ -155,28 +157,44 @@ def _push(url: str, receiver: Receiver, workers: int, scratch: str, uuids: list[
         "attempted": attempted,
         "delivered": delivered,
         "parallel_calls_per_worker": delivery_code.PARALLEL,
+        "receiver_connections": receiver.connections - connections_before,
         **counted,
     }
 
 
 def _push_baseline(receiver: Receiver, bodies: list[bytes], workers: int) -> dict:
-    """Plain POSTs of the same multipart bodies, one connection each (as `outbound.post`)."""
+    """Plain POSTs of the same multipart bodies, each caller on its own keep-alive client
+    (as `outbound.post` reuses its pooled connections)."""
     context = _tls_context(receiver.ca_file)
     target = receiver.url(BASELINE_PATH)
+    local = threading.local()
+    opened: list[httpx.Client] = []
+    lock = threading.Lock()
 
     def call(_client, body: bytes) -> None:
+        client = getattr(local, "client", None)
+        if client is None:
+            client = local.client = httpx.Client(verify=context, timeout=30, trust_env=False)
+            with lock:
+                opened.append(client)
         files = {"file": (messages.uuid_of(body), body, "application/xml")}
-        with httpx.Client(verify=context, timeout=30, trust_env=False) as client:
-            response = client.post(target, files=files)
+        response = client.post(target, files=files)
         assert response.status_code == 200, response.status_code
 
     callers = workers * delivery_code.PARALLEL
-    outcome = load.drive(bodies, clients=callers, call=call)
+    connections_before = receiver.connections
+    try:
+        outcome = load.drive(bodies, clients=callers, call=call)
+    finally:
+        for client in opened:
+            client.close()
     counted = exactly_once(receiver.counts(BASELINE_PATH), [messages.uuid_of(b) for b in bodies])
     return {
         "rate": load.rate(outcome.ok, outcome.seconds),
         "seconds": round(outcome.seconds, 3),
         "callers": callers,
+        "connections": "keep-alive, one client per caller",
+        "receiver_connections": receiver.connections - connections_before,
         **outcome.as_json(),
         **counted,
     }

@@ -47,6 +47,8 @@ class _Server(ThreadingHTTPServer):
     def get_request(self):
         sock, address = super().get_request()
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self.lock:
+            self.connections += 1
         return sock, address
 
 
@@ -59,6 +61,7 @@ class Receiver:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.lock = threading.Lock()
         self._server.received = Counter()
+        self._server.connections = 0
         self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -69,6 +72,12 @@ class Receiver:
     def counts(self, path: str) -> Counter:
         with self._server.lock:
             return Counter({n: c for (p, n), c in self._server.received.items() if p == path})
+
+    @property
+    def connections(self) -> int:
+        """Connections accepted so far."""
+        with self._server.lock:
+            return self._server.connections
 
     def __enter__(self) -> Receiver:
         self._thread.start()
