@@ -5,11 +5,13 @@ The demo gives M mail systems and contact structure. For the kinds it gives M no
 to M here, inside the module's transaction, so every id parameter points at M's data.
 """
 
+import hashlib
 import uuid
 
 from adgang.accounts import demo
 from adgang.accounts.models import Organisation
 from adgang.authorityinfo.models import AuthorityInfo
+from adgang.contacts import transfer
 from adgang.contacts.models import ContactGroup, ContactPoint, GroupDeletion, ImportBatch
 from adgang.readaccess.models import ReadAccess
 from adgang.statistics.models import Report
@@ -33,8 +35,15 @@ def foreign_objects(memberships) -> dict[str, uuid.UUID]:
     deletion = GroupDeletion.objects.create(
         organisation=m, group_id=group.pk, group_name=group.name, actor_display="Maja Madsen"
     )
+    content = transfer.build_workbook(m)  # M's own export, analysed as the upload page does
+    sha256 = hashlib.sha256(content).hexdigest()
     batch = ImportBatch.objects.create(
-        organisation=m, uploaded_by="Maja Madsen", filename="m.xlsx", content=b"", sha256="0" * 64
+        organisation=m,
+        uploaded_by="Maja Madsen",
+        filename="m.xlsx",
+        content=content,
+        sha256=sha256,
+        report=transfer.analyse(m, content).report(sha256),
     )
     return {
         "systemtilslutning/standardsystemer/": SystemTemplate.objects.filter(
