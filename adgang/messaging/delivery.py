@@ -97,21 +97,24 @@ def _claim_batch(now: datetime, size: int) -> list[Delivery]:
     """
     lease = now + LEASE
     with transaction.atomic():
-        # Ordered by the indexed column only, so PostgreSQL walks (state, next_attempt_at)
-        # and stops after `size` rows instead of sorting every due row. Only the delivery
-        # rows are locked (OF self); the message's size comes with them.
+        # Ordered by the indexed column only, with no join, so PostgreSQL walks (state,
+        # next_attempt_at) and stops after `size` rows instead of sorting every due row
+        # (joining the message for its size here made it sort them all).
         candidates = list(
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            Delivery.objects.select_for_update(skip_locked=True)
             .filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
             .order_by("next_attempt_at")
-            .values_list("pk", "message__size_bytes")[:size]
+            .values_list("pk", flat=True)[:size]
+        )
+        sizes = dict(
+            Delivery.objects.filter(pk__in=candidates).values_list("pk", "message__size_bytes")
         )
         chosen, total = [], 0
-        for pk, size_bytes in candidates:
-            if chosen and total + size_bytes > MAX_BATCH_BYTES:
+        for pk in candidates:
+            if chosen and total + sizes[pk] > MAX_BATCH_BYTES:
                 break
             chosen.append(pk)
-            total += size_bytes
+            total += sizes[pk]
         Delivery.objects.filter(pk__in=chosen, state=DeliveryState.PENDING).update(
             state=DeliveryState.IN_FLIGHT, lease_until=lease
         )
