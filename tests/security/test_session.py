@@ -13,6 +13,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.test import Client
 
+from adgang.accounts.middleware import SESSION_REFRESH_SECONDS
 from adgang.audit.models import ActionLogEntry
 from tests.security.headers import assert_security_headers
 
@@ -51,8 +52,13 @@ def test_logout_destroys_the_session_on_the_server(client_as):
 
 
 def test_idle_timeout_is_at_most_thirty_minutes_and_slides_with_use():
+    """Sliding: SessionRefreshMiddleware saves a used session at least once a minute (in
+    place of SESSION_SAVE_EVERY_REQUEST), so the idle timeout is 29–30 minutes, never more."""
     assert settings.SESSION_COOKIE_AGE <= 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert SESSION_REFRESH_SECONDS <= 60
+    sessions = settings.MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+    refresh = "adgang.accounts.middleware.SessionRefreshMiddleware"
+    assert settings.MIDDLEWARE[sessions + 1] == refresh
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
 
 
