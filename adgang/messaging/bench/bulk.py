@@ -102,6 +102,7 @@ def run(
         "members_per_archive": per_archive,
         "archive_bytes": sum(len(data) for data, _members in archives) // len(archives),
         "workers": workers,
+        "threads_per_worker": server.default_threads(),
         "clients": clients,
         "figures": {
             "bulk.messages_per_second": setup.figure(

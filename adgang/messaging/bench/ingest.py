@@ -60,7 +60,7 @@ def run(
         "database": connections[alias].vendor,
         "messages": count,
         "workers": workers,
-        "threads_per_worker": 2,
+        "threads_per_worker": server.default_threads(),
         "clients": clients,
         "figures": {
             "single.messages_per_second": setup.figure(

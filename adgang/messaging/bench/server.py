@@ -3,7 +3,9 @@ subprocess on a free 127.0.0.1 port, against the bench database.
 
 Workers default to 2 × cores (gunicorn's own advice for CPU-bound apps), threads per worker
 to 2 (gthread: keep-alive connections, and a worker waiting on the database serves another
-request meanwhile). DEBUG is off so Django does not keep every query in memory.
+request meanwhile); `ADGANG_BENCH_THREADS` changes the threads, to compare shapes such as
+2 workers × 4 threads on the same machine. DEBUG is off so Django does not keep every query
+in memory.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ STARTUP_SECONDS = 60
 
 def default_workers() -> int:
     return 2 * (os.cpu_count() or 1)
+
+
+def default_threads() -> int:
+    return int(os.environ.get("ADGANG_BENCH_THREADS") or 2)
 
 
 def free_port() -> int:
@@ -51,9 +57,10 @@ def _root() -> Path:
 
 
 @contextmanager
-def gunicorn(database_url: str, *, workers: int, threads: int = 2):
+def gunicorn(database_url: str, *, workers: int, threads: int | None = None):
     """Yield the base URL of a running gunicorn; stop it (SIGTERM, then kill) afterwards."""
     port = free_port()
+    threads = threads or default_threads()
     command = [
         sys.executable,
         "-m",
