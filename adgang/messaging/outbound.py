@@ -5,7 +5,8 @@ DESIGN "HTTP out"): REST PUSH deliveries, PUBLISH/SUBSCRIBE notifications, recei
   `settings.ADGANG_OUTBOUND_CA_FILE` (the demo receiver's and the tests' self-signed
   certificate), never switched off.
 - SSRF guard: the host name is resolved here and every address it resolves to must be
-  public (not private, loopback, link-local, multicast, reserved …) unless
+  public (not private, loopback, link-local, multicast, reserved, nor an IPv6 form of such
+  an IPv4 address: NAT64, 6to4, IPv4-compatible …) unless
   `settings.ADGANG_OUTBOUND_ALLOW_PRIVATE`. The connection then goes to the address that was
   checked, with SNI, certificate check and `Host` still the host name, so a DNS answer that
   changes between check and connect (rebinding) cannot redirect the call.
@@ -49,6 +50,8 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from django.conf import settings
 
+from adgang.systems.validation import address_is_internal
+
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 30.0
 TOTAL_TIMEOUT = 60.0
@@ -90,10 +93,12 @@ def _tls_context(ca_file: str) -> ssl.SSLContext:
 
 
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """A public unicast address; an IPv6 form that carries an IPv4 address (NAT64, 6to4,
+    IPv4-compatible) only when that IPv4 address is public too (the input check's rule)."""
     mapped = getattr(address, "ipv4_mapped", None)
     if mapped is not None:
         address = mapped
-    return address.is_global and not address.is_multicast
+    return not address_is_internal(address)
 
 
 def resolve_checked(host: str, port: int) -> str:

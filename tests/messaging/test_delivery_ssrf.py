@@ -71,6 +71,25 @@ def test_other_internal_addresses_are_refused(settings, address):
         outbound.resolve_checked(address, 443)
 
 
+@pytest.mark.parametrize(
+    "address",
+    ["64:ff9b::a00:1", "64:ff9b::7f00:1", "2002:a00:1::1", "2002:c0a8:1::1", "::127.0.0.1"],
+)
+def test_an_ipv6_form_of_an_internal_ipv4_address_is_refused(settings, address):
+    """NAT64, 6to4 and IPv4-compatible addresses reach the IPv4 address they carry."""
+    settings.ADGANG_OUTBOUND_ALLOW_PRIVATE = False
+
+    with pytest.raises(outbound.Refused, match="intern adresse"):
+        outbound.resolve_checked(address, 443)
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::5db8:d70e", "2002:5db8:d70e::1"])
+def test_an_ipv6_form_of_a_public_ipv4_address_passes_the_guard(settings, address):
+    settings.ADGANG_OUTBOUND_ALLOW_PRIVATE = False
+
+    assert outbound.resolve_checked(address, 443) == address
+
+
 def test_a_public_address_passes_the_guard(settings):
     settings.ADGANG_OUTBOUND_ALLOW_PRIVATE = False
 

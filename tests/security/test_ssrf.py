@@ -98,8 +98,6 @@ HOSTILE = {
     "6to4": Hostile("https://[2002:a00:1::1]/", INTERNAL, LINK_HOST, OUT_INTERNAL),
     "v4-compatible": Hostile("https://[::127.0.0.1]/", INTERNAL, LINK_HOST, OUT_INTERNAL),
 }
-# Outbound accepts these today (CPython 3.11's `is_global` calls them global): see the xfail.
-OUTBOUND_EMBEDDED_IPV4 = {"nat64", "6to4", "v4-compatible"}
 
 
 # -- the watched network -------------------------------------------------------------------
@@ -377,18 +375,7 @@ def test_a_host_name_is_not_resolved_at_input(ctx, production, network, name):
 
 def _outbound_cases():
     for key, hostile in HOSTILE.items():
-        marks = ()
-        if key in OUTBOUND_EMBEDDED_IPV4:
-            marks = pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "SSRF gap in adgang/messaging/outbound.py (owned by another helper): "
-                    "_is_public trusts ipaddress.is_global, which on CPython 3.11 calls NAT64 "
-                    "(64:ff9b::/96), 6to4 (2002::/16) and IPv4-compatible (::/96) addresses "
-                    "that embed an internal IPv4 address global; the call goes out."
-                ),
-            )
-        yield pytest.param(hostile, id=key, marks=marks)
+        yield pytest.param(hostile, id=key)
 
 
 @pytest.mark.parametrize("hostile", list(_outbound_cases()))
