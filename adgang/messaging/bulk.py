@@ -281,6 +281,7 @@ def _chunk_check(
     """Each member checked and routed as a single message would be (reads only); a
     messageUUID met earlier in the archive is refused as a duplicate."""
     checked: list[Message | Refusal] = []
+    recipients: dict = {}  # looked up once per chunk (the same answers within one request)
     for _name, content in chunk:
         try:
             message = message_check(
@@ -289,6 +290,7 @@ def _chunk_check(
                 query_uuid=None,
                 transmission_id=transmission_id,
                 now=now,
+                recipients=recipients,
             )
         except MemoError as error:
             checked.append(Refusal.of_memo_error(error))
@@ -301,14 +303,16 @@ def _chunk_check(
             continue
         seen.add(message.message_uuid)
         checked.append(message)
-    recipients = {(m.recipient_id_type, m.recipient_id) for m in checked if isinstance(m, Message)}
-    exempt = exempt_among(recipients, on=localdate(now))
+    keys = {(m.recipient_id_type, m.recipient_id) for m in checked if isinstance(m, Message)}
+    exempt = exempt_among(keys, on=localdate(now))
+    systems: dict = {}
     return [
         accepted_of(
             item,
             content=content,
             now=now,
             exempt=(item.recipient_id_type, item.recipient_id) in exempt,
+            systems=systems,
         )
         if isinstance(item, Message)
         else item

@@ -152,12 +152,14 @@ def message_check(
     query_uuid: str | None,
     transmission_id: uuid.UUID,
     now: datetime,
+    recipients: dict | None = None,
 ) -> Message:
     """The unsaved, unrouted Message of a MeMo that passes every intake rule; raises
-    MemoError or Refused. Reads only."""
+    MemoError or Refused. Reads only. `recipients`: a dict the caller keeps for a batch
+    (bulk intake, one chunk), so a recipient organisation and point are looked up once."""
     # Only sizes and names of files are checked: the decoded bytes are not kept.
     memo = memo_parse(content, max_bytes=MAX_MESSAGE_BYTES, keep_content=False)
-    recipient = recipient_of(memo)
+    recipient = _recipient_remembered(memo, recipients)
     _check(memo, system=system, recipient=recipient, query_uuid=query_uuid, now=now)
     return message_build(
         memo, content=content, system=system, recipient=recipient, tid=transmission_id, now=now
@@ -165,12 +167,17 @@ def message_check(
 
 
 def accepted_of(
-    message: Message, *, content: bytes, now: datetime, exempt: bool | None = None
+    message: Message,
+    *,
+    content: bytes,
+    now: datetime,
+    exempt: bool | None = None,
+    systems: dict | None = None,
 ) -> Accepted:
     """A checked message with its route decided (`routing.route_plan`; `exempt` when the
     caller looked the recipient up already, as bulk intake does for a chunk)."""
     held = message.state == MessageState.HELD
-    plan = None if held else route_plan(message, now, exempt=exempt)
+    plan = None if held else route_plan(message, now, exempt=exempt, systems=systems)
     if plan is not None:
         # Route and state go into the INSERT: no UPDATE after it.
         message.route, message.state = plan.route, plan.state
@@ -272,6 +279,16 @@ def recipient_of(memo: Memo) -> _Recipient:
     if organisation is not None and is_uuid(memo.contact_point_id):
         point = points_of(organisation).filter(pk=memo.contact_point_id).first()
     return _Recipient(organisation, point)
+
+
+def _recipient_remembered(memo: Memo, recipients: dict | None) -> _Recipient:
+    if recipients is None:
+        return recipient_of(memo)
+    header = memo.header.recipient
+    key = (header.id_type, header.recipient_id, memo.contact_point_id)
+    if key not in recipients:
+        recipients[key] = recipient_of(memo)
+    return recipients[key]
 
 
 def _limits(point: ContactPoint | None) -> AttachmentLimits:

@@ -185,11 +185,18 @@ class RoutePlan:
     refusal: tuple[str, str, str] | None = None  # Route.NONE: (event tag, error code, text)
 
 
-def route_plan(message: Message, now: datetime, *, exempt: bool | None = None) -> RoutePlan | None:
+def route_plan(
+    message: Message,
+    now: datetime,
+    *,
+    exempt: bool | None = None,
+    systems: dict | None = None,
+) -> RoutePlan | None:
     """Steps 2–4 of the routing rules for `message` (stored or not yet); None for NemSMS,
     which is routed after the message is stored (its SMS refers to the stored message).
-    `exempt`: whether the recipient is exempt today, when the caller looked it up already
-    (bulk intake, for a chunk at once)."""
+    `exempt`: whether the recipient is exempt today, when the caller looked it up already;
+    `systems`: a dict the caller keeps for a batch, so each (organisation, contact point)
+    is resolved once (bulk intake does both for a chunk)."""
     if message.message_type == MessageType.NEMSMS:
         return None
     if exempt is None:
@@ -197,7 +204,14 @@ def route_plan(message: Message, now: datetime, *, exempt: bool | None = None) -
     if exempt and not message.mandatory:
         refusal = (EventTag.REJECTED, RECIPIENT_EXEMPT, _EXEMPT_TEXT)
         return RoutePlan(Route.NONE, MessageState.REJECTED, None, refusal=refusal)
-    system = _receiver_system(message, now)
+    if systems is None:
+        system = _receiver_system(message, now)
+    else:
+        point_id = message.resolved_point_id or message.contact_point_id
+        key = (message.recipient_organisation_id, point_id)
+        if key not in systems:
+            systems[key] = _receiver_system(message, now)
+        system = systems[key]
     if system is not None:
         pulled = system.protocol == Protocol.REST_PULL
         state = MessageState.DELIVERED if pulled else MessageState.QUEUED

@@ -15,15 +15,24 @@ from adgang.messaging import bulk
 from adgang.messaging.bulk import bulk_submit
 from adgang.messaging.events import EventTag
 from adgang.messaging.models import (
+    Delivery,
     MailboxItem,
     Message,
     MessageContent,
     MessageEvent,
+    MessageState,
     Receipt,
     ReceiptStatus,
+    Route,
 )
 from tests.support.messaging_bulk import tar_lzma
-from tests.support.messaging_core import memo_xml, sender_system
+from tests.support.messaging_core import (
+    KOMMUNE_M_CVR,
+    Protocol,
+    memo_xml,
+    receiver_system,
+    sender_system,
+)
 from tests.support.messaging_ingest import T0, store_counts
 
 DUPLICATE = "message.uuid.already.exists"
@@ -194,3 +203,27 @@ def test_a_chunk_is_stored_whole_or_not_at_all(sender, small_chunks, monkeypatch
     assert MailboxItem.objects.count() == 3
     assert Receipt.objects.count() == 3
     assert MessageEvent.objects.count() == 3 * 3
+
+
+def test_members_to_one_authority_look_it_up_once_per_chunk(personas, sender):
+    primary, _ = receiver_system(personas.maja, Protocol.REST_PULL)
+
+    def to_the_authority(count: int) -> int:
+        archive = tar_lzma(
+            [
+                (f"m{n}.xml", memo_xml(recipient_type="CVR", recipient_id=KOMMUNE_M_CVR))
+                for n in range(count)
+            ]
+        )
+        with CaptureQueriesContext(connection) as queries:
+            result = bulk_submit(system=sender, archive=archive, now=T0)
+        assert statuses(result) == [OK] * count
+        return len(queries.captured_queries)
+
+    two, twenty = to_the_authority(2), to_the_authority(20)
+
+    assert twenty - two <= 4, (two, twenty)
+    assert Delivery.objects.filter(system=primary).count() == 22
+    assert set(Message.objects.values_list("route", "state")) == {
+        (Route.SYSTEM, MessageState.DELIVERED)
+    }
