@@ -14,7 +14,7 @@ through a decompressor that never produces more than asked for and counts what i
    transmission id. Each member is parsed, validated and routed like a single message
    (`ingest.message_check`, `ingest.accepted_of`; the chunk's exemptions in one query)
    before the chunk's transaction; then ONE transaction per chunk writes the accepted
-   members with one INSERT per table (`ingest.accepted_store_many`) and the refused ones'
+   members with one INSERT per table (`intake_store.accepted_store_many`) and the refused ones'
    receipts. A refused member (invalid, or its messageUUID already on the platform or
    earlier in the same archive: `message.uuid.already.exists`) gets an INVALID technical
    receipt with its error code and an "Afvist teknisk" event; no message is stored for it.
@@ -55,15 +55,8 @@ from django.utils.timezone import localdate
 from adgang.core.clock import now as clock_now
 from adgang.exemptions.selectors import exempt_among
 from adgang.messaging.errors import BAD_REQUEST, PAYLOAD_TOO_LARGE, Refusal, Refused
-from adgang.messaging.ingest import (
-    MAX_MESSAGE_BYTES,
-    Accepted,
-    accepted_of,
-    accepted_store,
-    accepted_store_many,
-    duplicate_refusal,
-    message_check,
-)
+from adgang.messaging.ingest import MAX_MESSAGE_BYTES, accepted_of, duplicate_refusal, message_check
+from adgang.messaging.intake_store import Accepted, accepted_store, accepted_store_many
 from adgang.messaging.memo import MemoError
 from adgang.messaging.models import Message, Receipt
 from adgang.messaging.refusals import upload_refused_record
