@@ -80,5 +80,5 @@ def templates_of(supplier: Organisation) -> QuerySet[SystemTemplate]:
 def template_get(supplier: Organisation, template_id: uuid.UUID | str) -> SystemTemplate:
     try:
         return templates_of(supplier).get(pk=template_id)
-    except (SystemTemplate.DoesNotExist, ValueError, TypeError):
+    except (SystemTemplate.DoesNotExist, ValidationError, ValueError, TypeError):
         raise Http404 from None
