@@ -55,11 +55,6 @@ def alert_icon(level: str):
 
 
 @register.filter
-def startswith(value: str, prefix: str) -> bool:
-    return bool(value) and bool(prefix) and str(value).startswith(str(prefix))
-
-
-@register.filter
 def is_optional(field) -> bool:
     """Labelled "(frivilligt)": not required, and not needed whenever it is shown.
 
