@@ -25,8 +25,10 @@ from adgang.messaging.models import (
     ReceiptStatus,
     Route,
 )
+from adgang.nemsms.models import NemSmsRegistration, NemSmsState, SmsOutbox
 from tests.support.messaging_bulk import tar_lzma
 from tests.support.messaging_core import (
+    CITIZEN_CPR,
     KOMMUNE_M_CVR,
     Protocol,
     memo_xml,
@@ -227,3 +229,22 @@ def test_members_to_one_authority_look_it_up_once_per_chunk(personas, sender):
     assert set(Message.objects.values_list("route", "state")) == {
         (Route.SYSTEM, MessageState.DELIVERED)
     }
+
+
+def test_a_nemsms_member_is_routed_after_the_chunk_is_written(sender):
+    NemSmsRegistration.objects.create(
+        id_type="CPR", number=CITIZEN_CPR, phone="+4520304050", state=NemSmsState.ACTIVE
+    )
+    archive = tar_lzma([*members(1), ("sms.xml", memo_xml(message_type="NEMSMS")), *members(1)])
+
+    result = bulk_submit(system=sender, archive=archive, now=T0)
+
+    assert statuses(result) == [OK] * 3
+    sms_message = Message.objects.get(message_type="NEMSMS")
+    assert (sms_message.route, sms_message.state) == (Route.NEMSMS, MessageState.DELIVERED)
+    assert SmsOutbox.objects.get().message_id == sms_message.pk
+    assert list(
+        MessageEvent.objects.filter(message=sms_message)
+        .order_by("id")
+        .values_list("event", flat=True)
+    ) == [EventTag.VALIDATED, EventTag.TECHNICAL_RECEIPT_SENT, EventTag.AVAILABLE_TO_RECIPIENT]
