@@ -64,12 +64,14 @@ def authenticate_system(
             f"Too many failed authentications for this system. Try again in {retry_after} seconds.",
             retry_after=retry_after,
         )
-    system = (
+    # At most one row (the primary key): no ORDER BY for `.first()` to build and send.
+    found = (
         MailSystem.objects.alive()
         .select_related("organisation")
         .filter(pk=system_id, api_key_prefix=secret[:PREFIX_LENGTH])
-        .first()
+        .order_by()[:1]
     )
+    system = next(iter(found), None)
     # Hash and compare also when no row matched, so the answer takes as long either way.
     stored_hash = system.api_key_hash if system is not None else _NO_HASH
     if not apikey_matches(secret, stored_hash=stored_hash) or system is None:
