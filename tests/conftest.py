@@ -3,7 +3,9 @@
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from adgang.accounts import demo
 from adgang.accounts.models import Membership
@@ -27,6 +29,15 @@ PERSONAS = {
     "tina": (demo.ORGANISATIONS["T"][0], "6001"),
     "dorte": (demo.ORGANISATIONS["D"][0], "9001"),
 }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the platform's language: a request through LocaleMiddleware
+    activates the visitor's language in the thread and never deactivates it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import (
     Case,
@@ -55,6 +56,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from adgang.accounts.models import Organisation, OrganisationKind
@@ -403,7 +405,20 @@ def _count_per_group(per_message, columns: list[str], using: str) -> list[dict]:
 def report_compute(
     *, organisation_id, variables: Sequence[str], start: date, end: date, using: str = "default"
 ) -> ReportTable:
-    """The grouped counts of the organisation's messages in [start, end] by `variables`."""
+    """The grouped counts of the organisation's messages in [start, end] by `variables`.
+
+    Headers and labels are in the platform's language (Danish, the guide's names) whatever
+    language the calling thread has active: the file is made once and downloaded by everyone.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _report_compute(
+            organisation_id=organisation_id, variables=variables, start=start, end=end, using=using
+        )
+
+
+def _report_compute(
+    *, organisation_id, variables: Sequence[str], start: date, end: date, using: str
+) -> ReportTable:
     if not 1 <= len(variables) <= MAX_VARIABLES or len(set(variables)) != len(variables):
         raise ValueError("A report needs 1–9 distinct variables.")
     aliases = {slug: f"v_{slug}" for slug in variables}

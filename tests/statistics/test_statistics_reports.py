@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, transaction
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -108,6 +109,17 @@ def test_only_the_organisations_own_data_in_whole_danish_days(personas):
     sent(org, datetime(2026, 2, 1, 0, 0, tzinfo=DK))  # after
     sent(other, JAN)
     assert compute(org, [reports.BESKEDTYPE]).rows == [("Meddelelse", 2)]
+
+
+def test_labels_are_danish_whatever_language_the_caller_has_active(personas):
+    # The report file is made once and downloaded by everyone; a request or a test that
+    # left English active (Django's LocaleMiddleware never deactivates) must not change it.
+    org = personas.sofie.organisation
+    sent(org, JAN)
+    with translation.override("en"):
+        table = compute(org, [reports.BESKEDTYPE])
+    assert table.headers == ["Beskedtype", "Antal meddelelser"]
+    assert table.rows == [("Meddelelse", 1)]
 
 
 def test_message_types_are_mapped_to_the_guides_names(personas):
