@@ -102,16 +102,15 @@ class SessionRefreshMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is None or session.is_empty():
+        if session is None or session.is_empty():  # no live session behind the cookie
             return response
         accessed = session.accessed  # reading the stamp is bookkeeping, not a use (Vary)
         refreshed_at = session.get(SESSION_REFRESHED_AT)
-        if not session.is_empty():  # the cookie named a live session
-            now = int(clock.now().timestamp())
-            stale = not isinstance(refreshed_at, int) or not (
-                0 <= now - refreshed_at < SESSION_REFRESH_SECONDS  # or the clock went back
-            )
-            if stale or session.modified:
-                session[SESSION_REFRESHED_AT] = now
+        now = int(clock.now().timestamp())
+        stale = not isinstance(refreshed_at, int) or not (
+            0 <= now - refreshed_at < SESSION_REFRESH_SECONDS  # or the clock went back
+        )
+        if stale or session.modified:
+            session[SESSION_REFRESHED_AT] = now
         session.accessed = accessed
         return response
