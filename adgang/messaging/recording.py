@@ -15,38 +15,13 @@ from adgang.messaging.events import direction_of
 from adgang.messaging.models import Message, MessageEvent
 
 
-def event_record(
-    *,
-    tag: str,
-    organisation: Organisation | uuid.UUID,
-    message: Message | None = None,
-    at: datetime | None = None,
-    sender_system_id: uuid.UUID | None = None,
-    recipient_system_id: uuid.UUID | None = None,
-    endpoint: str = "",
-    error_message: str = "",
-    receipt_status: str = "",
-    message_uuid: str = "",
-    transmission_id: uuid.UUID | None = None,
-) -> MessageEvent:
+def event_record(**fields) -> MessageEvent:
     """Record one message event in `organisation`'s log; the direction follows the tag.
 
-    Without a message (a refused upload in a bulk or over SFTP), `message_uuid` and
-    `transmission_id` say what the event is about.
+    Takes `event_build`'s keywords. Without a message (a refused upload in a bulk or over
+    SFTP), `message_uuid` and `transmission_id` say what the event is about.
     """
-    event = event_build(
-        tag=tag,
-        organisation=organisation,
-        message=message,
-        at=at,
-        sender_system_id=sender_system_id,
-        recipient_system_id=recipient_system_id,
-        endpoint=endpoint,
-        error_message=error_message,
-        receipt_status=receipt_status,
-        message_uuid=message_uuid,
-        transmission_id=transmission_id,
-    )
+    event = event_build(**fields)
     event.save(force_insert=True)
     return event
 

@@ -58,34 +58,14 @@ RECIPIENT_EXEMPT = "recipient.is.exempt"
 _UNROUTED = (MessageState.HELD, MessageState.QUEUED)
 
 
-def receipt_for_sender(
-    *,
-    system: MailSystem,
-    message: Message | None,
-    kind: str,
-    status: str,
-    error_code: str = "",
-    error_message: str = "",
-    transmission_id: uuid.UUID | None = None,
-    now: datetime,
-    message_uuid: str = "",
-) -> Receipt:
-    """The one way to create a receipt for a sender system (NGDP-API.md "Receipt").
+def receipt_for_sender(**fields) -> Receipt:
+    """The one way to create a receipt for a sender system (NGDP-API.md "Receipt"); takes
+    `receipt_build`'s keywords.
 
     REST PUSH senders with a receipt endpoint get it POSTed (push PENDING, due now); every
     other sender pulls it (REST PULL: GET /receipts/, SFTP: the receipts folder).
     """
-    receipt = receipt_build(
-        system=system,
-        message=message,
-        kind=kind,
-        status=status,
-        error_code=error_code,
-        error_message=error_message,
-        transmission_id=transmission_id,
-        now=now,
-        message_uuid=message_uuid,
-    )
+    receipt = receipt_build(**fields)
     receipt.save(force_insert=True)
     return receipt
 
